@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "bando",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bando", targets: ["bando"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(name: "CZlibShim", path: "Sources/CZlibShim", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+                       providers: [.apt(["libsodium-dev"])]),
+
+        // Leaves.
+        .target(name: "Geometry"),
+        .target(name: "Raster", dependencies: ["CZlibShim"]),
+        .target(name: "HTTP", dependencies: ["CZlibShim"]),
+
+        // Middle.
+        .target(name: "Cartography", dependencies: ["Geometry", "Raster"]),
+        .target(name: "Formats", dependencies: [
+            "Geometry",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Store", dependencies: [
+            "Geometry",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+
+        // The application and its executable.
+        .target(name: "Portal", dependencies: [
+            "HTTP", "Cartography", "Formats", "Store", "Geometry", "CSodium",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "bando", dependencies: [
+            "Portal", "Store",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Tests.
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "RasterTests", dependencies: ["Raster"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Geometry"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "CartographyTests", dependencies: ["Cartography", "Geometry", "Raster"]),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "HTTP", "Store"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Portal", "HTTP", "Store"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

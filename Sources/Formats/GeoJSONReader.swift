@@ -1,0 +1,142 @@
+import Foundation
+import Geometry
+
+/// Reads GeoJSON (RFC 7946, and the 2008 draft's `crs` member): a FeatureCollection, a
+/// single Feature, or a bare geometry.
+///
+/// Properties keep their order and JSON types; nested objects and arrays are kept as
+/// compact JSON text. Coordinates are assumed to be WGS 84 longitude/latitude unless a
+/// `crs` member names another EPSG code; when they fall outside the degree ranges and no
+/// `crs` says otherwise, the CRS is left unknown with a warning, as such files are usually
+/// projected data exported without a declaration.
+enum GeoJSONReader {
+    static func read(bytes: [UInt8], fileName: String, options: ReadOptions, maxRecords: Int? = nil) throws(FormatError) -> ImportedDataset {
+        var parser = JSONParser(bytes)
+        let root: JSONValue
+        do {
+            root = try parser.parseDocument()
+        } catch {
+            throw .invalid(file: fileName, location: nil, problem: "is not valid JSON: \(error.message)")
+        }
+        guard case .object = root, let type = root["type"]?.string else {
+            throw .invalid(file: fileName, location: nil, problem: "is not GeoJSON: the top-level object has no \"type\"")
+        }
+        var dataset = ImportedDataset()
+        let featureValues: [JSONValue]
+        switch type {
+        case "FeatureCollection":
+            guard case .array(let items)? = root["features"] else {
+                throw .invalid(file: fileName, location: nil, problem: "the FeatureCollection has no \"features\" array")
+            }
+            featureValues = items
+        case "Feature":
+            featureValues = [root]
+        default:
+            featureValues = [.object([("type", .string("Feature")), ("geometry", root), ("properties", .null)])]
+        }
+        guard featureValues.count <= options.limits.maxFeatures else {
+            throw .limitExceeded(file: fileName, problem: "has \(featureValues.count) features; the limit is \(options.limits.maxFeatures)")
+        }
+        var collector = FieldCollector()
+        var raw = [(Geometry?, [(String, AttributeValue)])]()
+        raw.reserveCapacity(featureValues.count)
+        for (index, value) in featureValues.enumerated() {
+            if let maxRecords, index >= maxRecords { break }
+            let location = "feature \(index + 1)"
+            guard case .object = value, value["type"]?.string == "Feature" else {
+                throw .invalid(file: fileName, location: location, problem: "is not an object with \"type\": \"Feature\"")
+            }
+            var geometry: Geometry?
+            switch value["geometry"] {
+            case nil, .null?:
+                geometry = nil
+            case let member?:
+                do {
+                    geometry = try GeoJSON.geometry(fromObject: member.foundationObject)
+                } catch let error as GeometryError {
+                    if case .geoJSON(let message) = error {
+                        throw .invalid(file: fileName, location: location, problem: "geometry: \(message)")
+                    }
+                    throw .invalid(file: fileName, location: location, problem: "geometry: \(error.description)")
+                } catch {
+                    throw .invalid(file: fileName, location: location, problem: "geometry cannot be read")
+                }
+            }
+            var properties = [(String, AttributeValue)]()
+            switch value["properties"] {
+            case nil, .null?:
+                break
+            case .object(let members)?:
+                for (key, member) in members {
+                    let attribute = attributeValue(member)
+                    guard collector.observe(key, attribute, limit: options.limits.maxFieldCount) else {
+                        throw .limitExceeded(file: fileName, problem: "has more than \(options.limits.maxFieldCount) distinct properties, the limit")
+                    }
+                    properties.append((key, attribute))
+                }
+            default:
+                throw .invalid(file: fileName, location: location, problem: "\"properties\" is neither an object nor null")
+            }
+            raw.append((geometry, properties))
+        }
+        dataset.fields = collector.fields
+        dataset.features = raw.enumerated().map { index, item in
+            ImportedFeature(geometry: item.0, properties: FieldCollector.normalise(item.1, to: dataset.fields),
+                            recordNumber: index + 1)
+        }
+        let nullGeometries = raw.filter { $0.0 == nil }.count
+        if nullGeometries > 0 {
+            dataset.warnings.append("\(fileName): \(nullGeometries) feature(s) have no geometry")
+        }
+        try resolveCRS(root["crs"], fileName: fileName, options: options, dataset: &dataset)
+        return dataset
+    }
+
+    static func resolveCRS(_ crs: JSONValue?, fileName: String, options: ReadOptions,
+                           dataset: inout ImportedDataset) throws(FormatError) {
+        if let srid = options.srid {
+            dataset.sourceSRID = srid
+            return
+        }
+        guard let crs, case .object = crs else {
+            dataset.sourceSRID = 4326
+            let box = dataset.features.reduce(BoundingBox.empty) { $0.union($1.geometry?.bbox ?? .empty) }
+            if !box.isEmpty && (box.minX < -180 || box.maxX > 180 || box.minY < -90 || box.maxY > 90) {
+                dataset.sourceSRID = nil
+                dataset.warnings.append("\(fileName): coordinates reach \(box.description), outside longitude/latitude degrees, and no \"crs\" is declared; choose the coordinate system on the form")
+            }
+            return
+        }
+        let properties = crs["properties"]
+        let description = properties?["name"]?.string
+            ?? (properties?["code"]).map { "EPSG:\($0.jsonText)" }
+            ?? crs.jsonText
+        dataset.sourceCRSDescription = description
+        dataset.sourceSRID = epsgCode(fromCRSName: description)
+        if dataset.sourceSRID == nil {
+            dataset.warnings.append("\(fileName): the declared coordinate system \"\(description)\" was not recognised; choose it on the form")
+        }
+    }
+
+    /// The EPSG code in a CRS name: "urn:ogc:def:crs:EPSG::3405", "urn:ogc:def:crs:EPSG:6.6:3405",
+    /// "EPSG:3405", and CRS84 as 4326.
+    static func epsgCode(fromCRSName name: String) -> Int? {
+        let upper = name.uppercased().trimmingCharacters(in: .whitespaces)
+        if upper.hasSuffix("CRS84") || upper.hasSuffix("CRS:84") { return 4326 }
+        guard upper.contains("EPSG") else { return nil }
+        let digits = upper.reversed().prefix { $0.isNumber }
+        guard !digits.isEmpty, let code = Int(String(digits.reversed())) else { return nil }
+        return code
+    }
+
+    static func attributeValue(_ value: JSONValue) -> AttributeValue {
+        switch value {
+        case .null: return .null
+        case .bool(let flag): return .boolean(flag)
+        case .integer(let number): return .integer(number)
+        case .number(let number): return .real(number)
+        case .string(let text): return .text(text)
+        case .array, .object: return .text(value.jsonText)
+        }
+    }
+}

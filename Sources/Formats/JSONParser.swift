@@ -1,0 +1,303 @@
+import Foundation
+
+/// A JSON value that keeps object members in the order they were written, which
+/// `JSONSerialization` does not: attribute columns must come out in the file's order.
+indirect enum JSONValue {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    /// The member called `key` of an object.
+    subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.0 == key }?.1
+    }
+
+    var string: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The value as Foundation objects, the shape `JSONSerialization` produces.
+    var foundationObject: Any {
+        switch self {
+        case .null: return NSNull()
+        case .bool(let value): return value
+        case .integer(let value): return Double(value)
+        case .number(let value): return value
+        case .string(let value): return value
+        case .array(let items): return items.map(\.foundationObject)
+        case .object(let members):
+            var dictionary = [String: Any]()
+            for (key, value) in members where dictionary[key] == nil { dictionary[key] = value.foundationObject }
+            return dictionary
+        }
+    }
+
+    /// Compact JSON text of the value, members in order.
+    var jsonText: String {
+        var text = ""
+        append(to: &text)
+        return text
+    }
+
+    func append(to text: inout String) {
+        switch self {
+        case .null: text += "null"
+        case .bool(let value): text += value ? "true" : "false"
+        case .integer(let value): text += String(value)
+        case .number(let value): text += value.isFinite ? "\(value)" : "null"
+        case .string(let value): JSONText.appendString(value, to: &text)
+        case .array(let items):
+            text += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { text += "," }
+                item.append(to: &text)
+            }
+            text += "]"
+        case .object(let members):
+            text += "{"
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { text += "," }
+                JSONText.appendString(key, to: &text)
+                text += ":"
+                value.append(to: &text)
+            }
+            text += "}"
+        }
+    }
+}
+
+/// Writing JSON strings.
+enum JSONText {
+    static func appendString(_ value: String, to text: inout String) {
+        text += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    text.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        text += "\""
+    }
+}
+
+/// Why JSON text could not be parsed, with the line and column.
+struct JSONParseError: Error {
+    var message: String
+}
+
+/// A strict RFC 8259 parser over UTF-8 bytes, with a nesting limit so hostile input cannot
+/// exhaust the stack.
+struct JSONParser {
+    static let maxDepth = 512
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+    }
+
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        let value = try parseValue(depth: 0)
+        skipSpace()
+        guard index == bytes.count else { throw failure("unexpected text after the end of the JSON value") }
+        return value
+    }
+
+    func failure(_ problem: String) -> JSONParseError {
+        var line = 1, column = 1
+        for byte in bytes[..<min(index, bytes.count)] {
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return JSONParseError(message: "\(problem) at line \(line), column \(column)")
+    }
+
+    mutating func skipSpace() {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+            index += 1
+        }
+    }
+
+    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth < Self.maxDepth else { throw failure("values nest deeper than \(Self.maxDepth) levels") }
+        skipSpace()
+        guard index < bytes.count else { throw failure("the text ends where a value was expected") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            index += 1
+            var members = [(String, JSONValue)]()
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(members)
+            }
+            while true {
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
+                let key = try parseString()
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
+                index += 1
+                members.append((key, try parseValue(depth: depth + 1)))
+                skipSpace()
+                guard index < bytes.count else { throw failure("the text ends inside an object") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return .object(members)
+                } else {
+                    throw failure("expected ',' or '}' in an object")
+                }
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            var items = [JSONValue]()
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(items)
+            }
+            while true {
+                items.append(try parseValue(depth: depth + 1))
+                skipSpace()
+                guard index < bytes.count else { throw failure("the text ends inside an array") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return .array(items)
+                } else {
+                    throw failure("expected ',' or ']' in an array")
+                }
+            }
+        case UInt8(ascii: "\""):
+            return .string(try parseString())
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        default:
+            return try parseNumber()
+        }
+    }
+
+    mutating func literal(_ word: String) throws(JSONParseError) {
+        let expected = Array(word.utf8)
+        guard bytes.count - index >= expected.count, Array(bytes[index..<(index + expected.count)]) == expected else {
+            throw failure("unexpected text")
+        }
+        index += expected.count
+    }
+
+    mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = index
+        var isInteger = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x30 && byte <= 0x39 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") {
+                index += 1
+            } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                isInteger = false
+                index += 1
+            } else {
+                break
+            }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        guard !text.isEmpty, TextValues.isPlainNumber(Substring(text), allowFraction: true) || text == "-0" else {
+            index = start
+            throw failure(text.isEmpty ? "unexpected character" : "\"\(text)\" is not a valid number")
+        }
+        if isInteger, let value = Int64(text) { return .integer(value) }
+        guard let value = Double(text), value.isFinite else { throw failure("\"\(text)\" is not a valid number") }
+        return .number(value)
+    }
+
+    mutating func parseString() throws(JSONParseError) -> String {
+        index += 1
+        var buffer = [UInt8]()
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: buffer, as: UTF8.self).precomposedStringWithCanonicalMapping
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw failure("the text ends inside a string") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escape)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                case UInt8(ascii: "u"):
+                    var code = try hex4()
+                    if (0xD800..<0xDC00).contains(code), bytes.count - index >= 6,
+                       bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        index += 2
+                        let low = try hex4()
+                        if (0xDC00..<0xE000).contains(low) {
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                    }
+                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+                    buffer.append(contentsOf: Array(String(scalar).utf8))
+                default:
+                    throw failure("invalid escape sequence in a string")
+                }
+            default:
+                guard byte >= 0x20 else { throw failure("a control character inside a string") }
+                buffer.append(byte)
+            }
+        }
+        throw failure("the text ends inside a string")
+    }
+
+    mutating func hex4() throws(JSONParseError) -> UInt32 {
+        guard bytes.count - index >= 4 else { throw failure("an incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            index += 1
+            let digit: UInt32
+            switch byte {
+            case 0x30...0x39: digit = UInt32(byte - 0x30)
+            case 0x41...0x46: digit = UInt32(byte - 0x37)
+            case 0x61...0x66: digit = UInt32(byte - 0x57)
+            default: throw failure("an invalid \\u escape")
+            }
+            value = value << 4 | digit
+        }
+        return value
+    }
+}

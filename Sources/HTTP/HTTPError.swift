@@ -1,0 +1,56 @@
+/// An error that carries the HTTP status to answer with and a message safe to show a person.
+///
+/// Handlers throw it to choose the status of the error page; the parser throws it for bad input.
+/// `headers` are added to the error response (for example `Allow` on a 405).
+public struct HTTPError: Error, Sendable, CustomStringConvertible {
+    public var status: Int
+    public var message: String
+    public var headers: HTTPHeaders
+
+    public init(_ status: Int, _ message: String) {
+        self.status = status
+        self.message = message
+        self.headers = HTTPHeaders()
+    }
+
+    public init(_ status: Int, _ message: String, headers: HTTPHeaders) {
+        self.status = status
+        self.message = message
+        self.headers = headers
+    }
+
+    public var description: String { "\(status) \(HTTPStatus.reason(status)): \(message)" }
+
+    /// The small built-in error page: status line as title, the message escaped.
+    public var defaultResponse: Response {
+        let title = "\(status) \(HTTPStatus.reason(status))"
+        let html = """
+        <!DOCTYPE html>
+        <html><head><meta charset="utf-8"><title>\(HTMLEscape.escape(title))</title></head>
+        <body><h1>\(HTMLEscape.escape(title))</h1><p>\(HTMLEscape.escape(message))</p></body></html>
+
+        """
+        var response = Response.html(html, status: status)
+        for (name, value) in headers { response.headers[name] = value }
+        return response
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+enum HTMLEscape {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,144 @@
+import Synchronization
+
+/// Responds to a request; runs on a worker thread and may block.
+public typealias Handler = @Sendable (Request) throws -> Response
+
+/// Wraps matched handlers: call `next` to continue, or answer without it.
+public protocol Middleware: Sendable {
+    func handle(_ request: Request, next: Handler) throws -> Response
+}
+
+/// Routes requests by method and path segments.
+///
+/// Patterns are split on `/`: a literal segment matches itself, `:name` matches any one segment
+/// (bound in `request.parameters`), and a final `*name` matches the rest of the path (zero or more
+/// segments, joined with `/`). Literal segments win over parameters, which win over catch-alls.
+/// HEAD requests fall back to the GET route. Middleware wraps matched handlers, the first added
+/// outermost.
+public final class Router: Sendable {
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+        let segments = Self.segments(of: pattern)
+        state.withLock { $0.root.insert(segments[...], method: method, handler: handler) }
+    }
+
+    public func get(_ pattern: String, _ handler: @escaping Handler) { add(.GET, pattern, handler) }
+    public func post(_ pattern: String, _ handler: @escaping Handler) { add(.POST, pattern, handler) }
+    public func put(_ pattern: String, _ handler: @escaping Handler) { add(.PUT, pattern, handler) }
+    public func delete(_ pattern: String, _ handler: @escaping Handler) { add(.DELETE, pattern, handler) }
+    public func patch(_ pattern: String, _ handler: @escaping Handler) { add(.PATCH, pattern, handler) }
+
+    /// Adds middleware around every matched handler, inside the middleware added before it.
+    public func use(_ middleware: Middleware) {
+        state.withLock { $0.middleware.append(middleware) }
+    }
+
+    /// The composed responder: throws 404 when no route matches the path, 405 (with `Allow`) when
+    /// routes match the path but not the method.
+    public var handler: Handler {
+        { [self] request in try self.respond(to: request) }
+    }
+
+    private func respond(to request: Request) throws -> Response {
+        let segments = Self.segments(of: request.path)
+        let found = state.withLock { state -> (Handler, [String: String], [Middleware])? in
+            var parameters: [String: String] = [:]
+            guard let node = state.root.match(segments[...], parameters: &parameters) else { return nil }
+            let handler = node.handlers[request.method] ?? (request.method == .HEAD ? node.handlers[.GET] : nil)
+            guard let handler else { return nil }
+            return (handler, parameters, state.middleware)
+        }
+        guard let (handler, parameters, middleware) = found else {
+            throw notFoundOrNotAllowed(segments)
+        }
+        var routed = request
+        routed.parameters = parameters
+        var next: Handler = handler
+        for outer in middleware.reversed() {
+            let inner = next
+            next = { request in try outer.handle(request, next: inner) }
+        }
+        return try next(routed)
+    }
+
+    private func notFoundOrNotAllowed(_ segments: [Substring]) -> HTTPError {
+        let allowed = state.withLock { state -> [HTTPMethod] in
+            var parameters: [String: String] = [:]
+            guard let node = state.root.match(segments[...], parameters: &parameters) else { return [] }
+            return HTTPMethod.allCases.filter { node.handlers[$0] != nil }
+        }
+        guard !allowed.isEmpty else { return HTTPError(404, "No page at this address.") }
+        var methods = allowed.map(\.rawValue)
+        if allowed.contains(.GET) && !allowed.contains(.HEAD) { methods.insert("HEAD", at: 1) }
+        return HTTPError(405, "This address does not accept that method.",
+                         headers: ["Allow": methods.joined(separator: ", ")])
+    }
+
+    static func segments(of path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+
+    private struct State {
+        var root = Node()
+        var middleware: [Middleware] = []
+    }
+
+    /// A trie node: literal children, parameter children (by name), one catch-all.
+    private struct Node {
+        var literals: [Substring: Node] = [:]
+        var parameterChildren: [String: Node] = [:]
+        var catchAll: (name: String, handlers: [HTTPMethod: Handler])?
+        var handlers: [HTTPMethod: Handler] = [:]
+
+        mutating func insert(_ segments: ArraySlice<Substring>, method: HTTPMethod, handler: @escaping Handler) {
+            guard let first = segments.first else {
+                handlers[method] = handler
+                return
+            }
+            if first.hasPrefix("*") {
+                var all = catchAll ?? (name: String(first.dropFirst()), handlers: [:])
+                all.handlers[method] = handler
+                catchAll = all
+            } else if first.hasPrefix(":") {
+                parameterChildren[String(first.dropFirst()), default: Node()]
+                    .insert(segments.dropFirst(), method: method, handler: handler)
+            } else {
+                literals[first, default: Node()].insert(segments.dropFirst(), method: method, handler: handler)
+            }
+        }
+
+        /// The node whose handlers serve `segments`, preferring literal, then parameter, then catch-all.
+        func match(_ segments: ArraySlice<Substring>, parameters: inout [String: String]) -> Node? {
+            guard let first = segments.first else {
+                if !handlers.isEmpty { return self }
+                if let catchAll {
+                    parameters[catchAll.name] = ""
+                    return Node(handlers: catchAll.handlers)
+                }
+                return nil
+            }
+            if let literal = literals[first], let found = literal.match(segments.dropFirst(), parameters: &parameters) {
+                return found
+            }
+            for name in parameterChildren.keys.sorted() {
+                guard let child = parameterChildren[name] else { continue }
+                var attempt = parameters
+                attempt[name] = String(first)
+                if let found = child.match(segments.dropFirst(), parameters: &attempt) {
+                    parameters = attempt
+                    return found
+                }
+            }
+            if let catchAll {
+                // The rest of the path as written, from the first remaining segment.
+                let rest = first.base[first.startIndex..<(segments.last ?? first).endIndex]
+                parameters[catchAll.name] = String(rest)
+                return Node(handlers: catchAll.handlers)
+            }
+            return nil
+        }
+    }
+}

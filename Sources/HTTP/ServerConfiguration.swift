@@ -1,0 +1,78 @@
+import Foundation
+
+/// Where the server listens and the limits it enforces.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port; `HTTPServer.start()` returns the one bound.
+    public var port: Int
+    /// Threads running handlers.
+    public var workers: Int
+    public var maxRequestLineBytes: Int
+    public var maxHeaderBytes: Int
+    public var maxHeaderCount: Int
+    /// Larger bodies are refused with 413.
+    public var maxBodyBytes: Int
+    /// Bodies above this size are streamed to a file in `temporaryDirectory`.
+    public var memoryBodyThreshold: Int
+    public var temporaryDirectory: String
+    /// Seconds to receive a whole request once its first byte has arrived.
+    public var requestTimeout: Double
+    /// Seconds an idle keep-alive connection stays open.
+    public var keepAliveTimeout: Double
+    public var maxConnections: Int
+    /// Seconds a response may wait for a client that reads nothing before the connection is dropped.
+    public var writeTimeout: Double
+
+    public init(host: String = "127.0.0.1", port: Int = 8080,
+                workers: Int = max(2, ProcessInfo.processInfo.activeProcessorCount),
+                maxRequestLineBytes: Int = 8192, maxHeaderBytes: Int = 32768, maxHeaderCount: Int = 100,
+                maxBodyBytes: Int = 256 * 1024 * 1024, memoryBodyThreshold: Int = 1 << 20,
+                temporaryDirectory: String = NSTemporaryDirectory(),
+                requestTimeout: Double = 30, keepAliveTimeout: Double = 15, maxConnections: Int = 4096,
+                writeTimeout: Double = 60) {
+        self.host = host
+        self.port = port
+        self.workers = workers
+        self.maxRequestLineBytes = maxRequestLineBytes
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxHeaderCount = maxHeaderCount
+        self.maxBodyBytes = maxBodyBytes
+        self.memoryBodyThreshold = memoryBodyThreshold
+        self.temporaryDirectory = temporaryDirectory
+        self.requestTimeout = requestTimeout
+        self.keepAliveTimeout = keepAliveTimeout
+        self.maxConnections = maxConnections
+        self.writeTimeout = writeTimeout
+    }
+
+    var parserLimits: ParserLimits {
+        ParserLimits(maxRequestLineBytes: maxRequestLineBytes, maxHeaderBytes: maxHeaderBytes,
+                     maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes,
+                     memoryBodyThreshold: memoryBodyThreshold, temporaryDirectory: temporaryDirectory)
+    }
+}
+
+/// One line of the access log, reported after a response has been sent.
+public struct AccessLogEntry: Sendable {
+    /// The request method, or "-" when the request could not be parsed.
+    public var method: String
+    /// The raw request target, or "-" when the request could not be parsed.
+    public var target: String
+    public var status: Int
+    /// Body bytes sent.
+    public var bytes: Int
+    public var durationMs: Double
+    public var remoteAddress: String
+    public var userAgent: String?
+
+    public init(method: String, target: String, status: Int, bytes: Int, durationMs: Double,
+                remoteAddress: String, userAgent: String? = nil) {
+        self.method = method
+        self.target = target
+        self.status = status
+        self.bytes = bytes
+        self.durationMs = durationMs
+        self.remoteAddress = remoteAddress
+        self.userAgent = userAgent
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import HTTP
+import Logging
+import Store
+
+/// The Bando application: the store, the templates, the strings, and the routes that tie them.
+///
+/// Handlers run on the HTTP server's worker threads and may block (SQLite reads, hashing).
+public final class Portal: Sendable {
+    public let database: SpatialDatabase
+    public let resources: Resources
+    public let dataDirectory: String
+    let views: Views
+    let localizer: Localizer
+    let staticFiles: StaticFiles
+    let vendorFiles: StaticFiles
+    let layers: LayerRepository
+    let settings: SettingsRepository
+    let logger: Logger
+
+    /// Where Debian's libjs-leaflet installs Leaflet.
+    public static let leafletDirectory = "/usr/share/javascript/leaflet"
+
+    public init(database: SpatialDatabase, resources: Resources, dataDirectory: String,
+                logger: Logger = Logger(label: "bando")) throws(PortalError) {
+        self.database = database
+        self.resources = resources
+        self.dataDirectory = dataDirectory
+        self.views = try Views(directory: resources.templates)
+        self.localizer = try Localizer(directory: resources.locales)
+        self.staticFiles = StaticFiles(root: resources.publicFiles)
+        self.vendorFiles = StaticFiles(root: Self.leafletDirectory, maxAge: 86_400)
+        self.layers = LayerRepository(database)
+        self.settings = SettingsRepository(database)
+        self.logger = logger
+    }
+
+    /// All routes of the portal.
+    public func makeRouter() -> Router {
+        let router = Router()
+        router.get("/") { [self] request in try home(request) }
+        router.get("/layers/:slug") { [self] request in try layerPage(request) }
+        router.get("/healthz") { [self] _ in health() }
+        router.get("/lang/:code") { request in Self.switchLanguage(request) }
+        router.get("/static/*path") { [self] request in
+            staticFiles.respond(to: request, relativePath: request.parameters["path"] ?? "")
+        }
+        router.get("/vendor/leaflet/*path") { [self] request in
+            vendorFiles.respond(to: request, relativePath: request.parameters["path"] ?? "")
+        }
+        return router
+    }
+
+    // MARK: Page context
+
+    /// What every page's layout needs: strings, language switch, portal and province names.
+    func pageContext(_ request: Request, title: String? = nil) -> [String: Any] {
+        let language = Localizer.language(for: request)
+        let other: Language = language == .vi ? .en : .vi
+        let strings = localizer.strings(language)
+        let portalName = strings["portal_name"] ?? "Bando"
+        var here = request.path
+        if let raw = request.target.split(separator: "?", maxSplits: 1).dropFirst().first { here += "?" + raw }
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=?+#")
+        return [
+            "t": strings,
+            "lang": language.rawValue,
+            "other_lang": other.rawValue,
+            "other_lang_label": localizer.text("language_name", other),
+            "here": here.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/",
+            "portal_name": portalName,
+            "province_name": (try? settings.get("province_name")) ?? nil ?? "",
+            "page_title": title.map { "\($0) · \(portalName)" } ?? portalName,
+        ]
+    }
+
+    func page(_ template: String, _ request: Request, title: String?, status: Int = 200,
+              _ extra: [String: Any]) -> Response {
+        var context = pageContext(request, title: title)
+        context.merge(extra) { _, new in new }
+        return .html(views.render(template, context), status: status)
+    }
+
+    // MARK: Errors
+
+    /// The page for any HTTP error: 404 and the rest share the layout; nothing of the error's
+    /// internals reaches the visitor beyond its status and a safe message.
+    public func errorPage(_ error: HTTPError, _ request: Request?) -> Response {
+        guard let request else {
+            return .text("\(error.status) \(error.message)\n", status: error.status)
+        }
+        let language = Localizer.language(for: request)
+        if error.status == 404 {
+            return page("not_found", request, title: localizer.text("not_found_title", language), status: 404,
+                        ["path": request.path])
+        }
+        if error.status >= 500 {
+            logger.error("\(request.method.rawValue) \(request.target): \(error.message)")
+        }
+        let message = error.status >= 500 ? localizer.text("error_internal", language) : error.message
+        return page("error", request, title: localizer.text("error_title", language), status: error.status,
+                    ["status": error.status, "message": message])
+    }
+
+    // MARK: Language switch
+
+    /// `/lang/en?next=/layers/x` sets the language cookie and returns to a local page.
+    static func switchLanguage(_ request: Request) -> Response {
+        let code = request.parameters["code"] ?? ""
+        var next = request.query("next") ?? "/"
+        if !next.hasPrefix("/") || next.hasPrefix("//") || next.contains("\\") { next = "/" }
+        var response = Response.redirect(to: next)
+        if let language = Language(rawValue: code) {
+            response.setCookie(Cookie(name: "lang", value: language.rawValue, maxAge: 31_536_000, httpOnly: false))
+        }
+        return response
+    }
+}

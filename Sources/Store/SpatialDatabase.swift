@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The one SpatiaLite database file of a Bando installation.
+///
+/// A GRDB `DatabasePool` in WAL mode: readers run in parallel on their own connections, writes are
+/// serialized on one writer. `mod_spatialite` is loaded into every connection as it opens, so SQL
+/// anywhere may use SpatiaLite's functions. The file stays a standard SpatiaLite database that QGIS
+/// can open.
+public final class SpatialDatabase: Sendable {
+    /// The pool; repositories run their SQL through it.
+    public let pool: DatabasePool
+    /// Where the file lives.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path`, with SpatiaLite loaded in every connection.
+    /// `spatialiteModule` is the extension to load; only tests name another.
+    public init(path: String, maximumReaders: Int = 8, spatialiteModule: String = "mod_spatialite") throws(StoreError) {
+        self.path = path
+        try Self.checkHeader(path: path)
+        var config = Configuration()
+        config.maximumReaderCount = maximumReaders
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try SpatialDatabase.loadSpatiaLite(spatialiteModule, into: db)
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB { throw .notADatabase(path: path) }
+            if let message = error.message, message.hasPrefix("spatialite:") {
+                throw .spatialiteMissing(reason: String(message.dropFirst("spatialite:".count)))
+            }
+            throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Refuses a file that exists, is not empty, and does not start with SQLite's magic header —
+    /// before SQLite itself gets to touch (or WAL-convert) someone else's file.
+    private static func checkHeader(path: String) throws(StoreError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 16)) ?? Data()
+        if head.isEmpty { return }
+        if head != Data("SQLite format 3\0".utf8) { throw .notADatabase(path: path) }
+    }
+
+    /// Loads `mod_spatialite`, enabling extension loading only around the call.
+    static func loadSpatiaLite(_ module: String, into db: Database) throws {
+        guard let handle = db.sqliteConnection else {
+            throw DatabaseError(resultCode: .SQLITE_ERROR, message: "spatialite: no connection handle")
+        }
+        sqlite3_enable_load_extension(handle, 1)
+        defer { sqlite3_enable_load_extension(handle, 0) }
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_load_extension(handle, module, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let text = errorMessage.map { String(cString: $0) } ?? "error \(rc)"
+            sqlite3_free(errorMessage)
+            throw DatabaseError(resultCode: .SQLITE_ERROR, message: "spatialite: \(text)")
+        }
+    }
+
+    /// Runs a read on a reader connection, mapping database failures to `StoreError`.
+    public func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw Self.map(error) }
+    }
+
+    /// Runs a write transaction on the writer connection, mapping failures to `StoreError`.
+    public func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw Self.map(error) }
+    }
+
+    /// Translates any error thrown inside a read or write into a `StoreError`.
+    static func map(_ error: Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB { return .database("not a database") }
+            if error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+                || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                return .invalid("already exists: \(error.message ?? "")")
+            }
+            return .database(error.message ?? "\(error)")
+        }
+        return .database("\(error)")
+    }
+
+    /// A small health summary: SQLite and SpatiaLite versions, schema version, journal mode.
+    public func health() -> [String: String] {
+        var out: [String: String] = [:]
+        do {
+            try pool.read { db in
+                out["sqlite"] = try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? ""
+                out["spatialite"] = try String.fetchOne(db, sql: "SELECT spatialite_version()") ?? ""
+                out["journal_mode"] = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
+                out["schema_version"] = String(try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") ?? 0)
+            }
+            out["state"] = "ok"
+        } catch {
+            out["state"] = "error"
+            out["error"] = "\(error)"
+        }
+        return out
+    }
+}

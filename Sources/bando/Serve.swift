@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import HTTP
+import Logging
+import Portal
+import Store
+
+/// `bando serve`: the portal over HTTP until SIGTERM or SIGINT.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the portal.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Address to listen on (env BANDO_HOST).")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (env BANDO_PORT).")
+    var port: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Folder for tile cache, uploads and temporary files (env BANDO_DATA_DIR; default: 'data' beside the database).")
+    var dataDir: String?
+
+    @Option(help: "Worker threads for requests (env BANDO_WORKERS; default: one per core, at least 2).")
+    var workers: Int?
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        var logger = Logger(label: "bando")
+        logger.logLevel = Logger.Level(rawValue: env["BANDO_LOG_LEVEL"] ?? "info") ?? .info
+        do {
+            let path = try database.path()
+            let host = self.host ?? env["BANDO_HOST"] ?? "127.0.0.1"
+            guard let port = self.port ?? Int(env["BANDO_PORT"] ?? "8080"), (0...65535).contains(port) else {
+                throw ValidationError("the port must be a number from 0 to 65535")
+            }
+            let dataDirectory = dataDir ?? env["BANDO_DATA_DIR"]
+                ?? URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("data").path
+            let temporary = dataDirectory + "/tmp"
+            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+
+            let resources = try Resources.locate()
+            let db = try SpatialDatabase(path: path)
+            let applied = try Migrator(directory: resources.migrations).migrate(db)
+            if !applied.isEmpty { logger.info("database migrated: \(applied.joined(separator: ", "))") }
+            let portal = try Portal(database: db, resources: resources, dataDirectory: dataDirectory, logger: logger)
+
+            var configuration = ServerConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.temporaryDirectory = temporary
+            if let workers = workers ?? env["BANDO_WORKERS"].flatMap(Int.init), workers > 0 { configuration.workers = workers }
+            let accessLogger = logger
+            let server = HTTPServer(
+                configuration: configuration, handler: portal.makeRouter().handler,
+                errorPage: { error, request in portal.errorPage(error, request) },
+                accessLog: { entry in
+                    accessLogger.info("\(entry.remoteAddress) \(entry.method) \(entry.target) \(entry.status) \(entry.bytes)B \(String(format: "%.1f", entry.durationMs))ms")
+                })
+            let bound = try server.start()
+            TerminationSignals.install { signal in
+                accessLogger.info("signal \(signal): finishing in-flight requests, then stopping")
+                server.shutdown()
+            }
+            logger.info("Bando serving \(path) at http://\(host):\(bound)/ (data in \(dataDirectory))")
+            FileHandle.standardOutput.write(Data("Bando: http://\(host):\(bound)/\n".utf8))
+            server.wait()
+            logger.info("stopped")
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw fail("\(error)")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import ZIPFoundation
+@testable import Formats
+
+@Suite struct ZipTests {
+    @Test func pathsOutsideTheArchiveAreRefused() throws {
+        let folder = TempFolder()
+        for (entry, problem) in [("../../etc/passwd", "has a path outside the archive"), ("/etc/passwd", "has an absolute path"),
+                                 ("a/../../b.shp", "has a path outside the archive"), ("C:/x.shp", "has an absolute path"),
+                                 ("..\\evil.shp", "has a path outside the archive")] {
+            let path = folder.path("evil.zip")
+            try makeZip(at: path, entries: [("ok.txt", [1, 2, 3]), (entry, [1, 2, 3])])
+            let error = formatError { _ = try DatasetReader.read(path: path, originalName: "evil.zip") }
+            #expect(error?.description == "evil.zip: zip entry \(entry) \(problem)")
+        }
+    }
+
+    @Test func tooManyEntries() throws {
+        let folder = TempFolder()
+        let path = folder.path("many.zip")
+        try makeZip(at: path, entries: (0..<30).map { ("f\($0).txt", [UInt8($0)]) }, compress: false)
+        var options = ReadOptions()
+        options.limits.maxZipEntries = 20
+        let error = formatError { _ = try DatasetReader.read(path: path, originalName: "many.zip", options: options) }
+        #expect(error?.description == "many.zip: holds more than 20 entries, the limit")
+    }
+
+    @Test func highCompressionRatioIsRefusedBeforeExtraction() throws {
+        let folder = TempFolder()
+        let path = folder.path("bomb.zip")
+        try makeZip(at: path, entries: [("bomb.shp", [UInt8](repeating: 0, count: 4 << 20))])
+        let error = formatError { _ = try DatasetReader.read(path: path, originalName: "bomb.zip") }
+        #expect(error?.description.hasPrefix("bomb.zip: zip entry bomb.shp is compressed") == true)
+        #expect(error?.description.contains("zip bomb") == true)
+    }
+
+    /// Rewrites the uncompressed size of every entry, in local headers and the central directory.
+    static func lie(about path: String, size: UInt32) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        func put(_ offset: Int) {
+            for index in 0..<4 { bytes[offset + index] = UInt8((size >> (8 * UInt32(index))) & 0xFF) }
+        }
+        var index = 0
+        while index + 46 <= bytes.count {
+            if bytes[index] == 0x50, bytes[index + 1] == 0x4B {
+                if bytes[index + 2] == 0x03, bytes[index + 3] == 0x04 { put(index + 22) }
+                if bytes[index + 2] == 0x01, bytes[index + 3] == 0x02 { put(index + 24) }
+            }
+            index += 1
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func declaredSmallButRealLargeStopsDuringExtraction() throws {
+        let folder = TempFolder()
+        let path = folder.path("liar.zip")
+        let content = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 7) }
+        try makeZip(at: path, entries: [("liar.shp", content), ("liar.dbf", [1])])
+        try Self.lie(about: path, size: 1000)
+        let error = formatError { _ = try DatasetReader.read(path: path, originalName: "liar.zip") }
+        #expect(error?.description == "liar.zip: zip entry liar.shp expands beyond its declared 1000 bytes; the archive is damaged or hostile")
+    }
+
+    @Test func totalLimitCountsRealBytes() throws {
+        let folder = TempFolder()
+        let path = folder.path("big.zip")
+        let content = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 5) }
+        try makeZip(at: path, entries: [("a.geojson", content)])
+        var options = ReadOptions()
+        options.limits.maxUncompressedBytes = 100_000
+        let declared = formatError { _ = try DatasetReader.read(path: path, originalName: "big.zip", options: options) }
+        #expect(declared?.description == "big.zip: would expand to more than 100000 bytes, the limit")
+        try Self.lie(about: path, size: 50_000)
+        let actual = formatError { _ = try DatasetReader.read(path: path, originalName: "big.zip", options: options) }
+        #expect(actual?.description.contains("expands beyond its declared 50000 bytes") == true)
+    }
+
+    @Test func symlinksAreRefused() throws {
+        let folder = TempFolder()
+        let url = URL(fileURLWithPath: folder.path("link.zip"))
+        let archive = try ZIPFoundationArchive.create(url)
+        try archive.addEntry(with: "link.shp", type: .symlink, uncompressedSize: Int64(11)) { _, _ in Data("/etc/passwd".utf8) }
+        let error = formatError { _ = try DatasetReader.read(path: url.path, originalName: "link.zip") }
+        #expect(error?.description == "link.zip: zip entry link.shp is a symbolic link, which uploads may not contain")
+    }
+
+    @Test func notAZip() {
+        let folder = TempFolder()
+        let path = folder.write("x.zip", "just text")
+        #expect(formatError { _ = try DatasetReader.read(path: path, originalName: "x.zip") }?.description == "x.zip: is not a readable zip archive")
+    }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# One command: install what is needed and run every test (unit, store, portal, end-to-end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh pngcheck
+swift build --build-tests
+swift test --skip-build
