@@ -45,7 +45,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "bando", dependencies: [
-            "Portal", "Store",
+            "Portal", "Store", "Cartography", "Geometry", "Raster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Geometry"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CartographyTests", dependencies: ["Cartography", "Geometry", "Raster"]),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "HTTP", "Store"]),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "HTTP", "Store", "Cartography", "Geometry", "CZlibShim"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Portal", "HTTP", "Store"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,6 @@
 # One command: install what is needed and run every test (unit, store, portal, end-to-end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh pngcheck
+scripts/install-deps.sh pngcheck sqlite3 chromium chromium-driver
 swift build --build-tests
 swift test --skip-build

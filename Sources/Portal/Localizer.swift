@@ -6,29 +6,40 @@ public enum Language: String, Sendable, CaseIterable {
     case vi, en
 }
 
-/// Interface strings, one JSON file per locale in `locales/` (`vi.json`, `en.json`), flat
-/// key → text. Vietnamese is the default. Every locale must define exactly the same keys: a
-/// missing translation is a start-up error, not a blank on a page.
+/// Interface strings: a folder per language in `locales/` (`vi/`, `en/`), each holding JSON files
+/// of flat key → text, one file per area of the portal (`common.json`, `map.json`, …), merged.
+/// Vietnamese is the default. Every language must define exactly the same keys: a missing
+/// translation is a start-up error, not a blank on a page.
 public struct Localizer: Sendable {
     let tables: [Language: [String: String]]
 
     public init(directory: String) throws(PortalError) {
         var tables: [Language: [String: String]] = [:]
         for locale in Language.allCases {
-            let path = "\(directory)/\(locale.rawValue).json"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw .locale("missing \(path)")
+            let folder = "\(directory)/\(locale.rawValue)"
+            guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+                throw .locale("missing folder \(folder)")
             }
-            guard let table = (try? JSONSerialization.jsonObject(with: data)) as? [String: String] else {
-                throw .locale("\(path) is not a flat JSON object of strings")
+            var table: [String: String] = [:]
+            for file in files.sorted() where file.hasSuffix(".json") {
+                let path = folder + "/" + file
+                guard let data = FileManager.default.contents(atPath: path),
+                      let part = (try? JSONSerialization.jsonObject(with: data)) as? [String: String] else {
+                    throw .locale("\(path) is not a flat JSON object of strings")
+                }
+                for (key, value) in part {
+                    if table[key] != nil { throw .locale("\(locale.rawValue): key \(key) is defined twice (\(file))") }
+                    table[key] = value
+                }
             }
+            if table.isEmpty { throw .locale("\(folder) holds no strings") }
             tables[locale] = table
         }
         let reference = Set((tables[.vi] ?? [:]).keys)
         for (locale, table) in tables where Set(table.keys) != reference {
             let missing = reference.subtracting(table.keys).sorted()
             let extra = Set(table.keys).subtracting(reference).sorted()
-            throw .locale("\(locale.rawValue).json differs from vi.json: missing \(missing), extra \(extra)")
+            throw .locale("\(locale.rawValue)/ differs from vi/: missing \(missing), extra \(extra)")
         }
         self.tables = tables
     }

@@ -3,8 +3,8 @@ import HTTP
 import Store
 
 extension Portal {
-    /// The scope whose eyes a request sees with. Anonymous visitors are the public.
-    func scope(for request: Request) -> ListingScope { .publicOnly }
+    /// The scope whose eyes a request sees with, for listings filtered in SQL.
+    func scope(for request: Request) -> ListingScope { Policy.listingScope(actor(for: request)) }
 
     /// Template rows for layers, localized.
     func layerRows(_ layers: [LayerSummary], _ language: Language) -> [[String: Any]] {

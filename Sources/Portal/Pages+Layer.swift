@@ -7,9 +7,7 @@ extension Portal {
     /// A layer the visitor may not see answers exactly as one that does not exist.
     func layerPage(_ request: Request) throws -> Response {
         let slug = request.parameters["slug"] ?? ""
-        guard let layer = try layers.findVisible(slug: slug, scope: scope(for: request)) else {
-            throw HTTPError(404, "no such layer")
-        }
+        let layer = try authorizedLayer(slug, request, .view)
         let language = Localizer.language(for: request)
         var context: [String: Any] = layerRows([layer], language)[0]
         context["description"] = layer.description

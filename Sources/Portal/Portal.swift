@@ -16,12 +16,22 @@ public final class Portal: Sendable {
     let vendorFiles: StaticFiles
     let layers: LayerRepository
     let settings: SettingsRepository
+    let agencies: AgencyRepository
+    let users: UserRepository
+    let sessions: SessionRepository
+    let loginAttempts: LoginAttemptRepository
+    let auditLog: AuditRepository
+    let sessionPolicy: SessionPolicy
+    let loginThrottle: LoginThrottle
+    /// The map doors' tile cache, drawn layers and basemap.
+    let map: MapServices
     let logger: Logger
 
     /// Where Debian's libjs-leaflet installs Leaflet.
     public static let leafletDirectory = "/usr/share/javascript/leaflet"
 
     public init(database: SpatialDatabase, resources: Resources, dataDirectory: String,
+                sessionPolicy: SessionPolicy = SessionPolicy(), loginThrottle: LoginThrottle = LoginThrottle(),
                 logger: Logger = Logger(label: "bando")) throws(PortalError) {
         self.database = database
         self.resources = resources
@@ -32,13 +42,30 @@ public final class Portal: Sendable {
         self.vendorFiles = StaticFiles(root: Self.leafletDirectory, maxAge: 86_400)
         self.layers = LayerRepository(database)
         self.settings = SettingsRepository(database)
+        self.agencies = AgencyRepository(database)
+        self.users = UserRepository(database)
+        self.sessions = SessionRepository(database)
+        self.loginAttempts = LoginAttemptRepository(database)
+        self.auditLog = AuditRepository(database)
+        self.sessionPolicy = sessionPolicy
+        self.loginThrottle = loginThrottle
+        self.map = MapServices(database: database, dataDirectory: dataDirectory)
         self.logger = logger
     }
 
     /// All routes of the portal.
     public func makeRouter() -> Router {
         let router = Router()
+        router.use(PortalMiddleware())
         router.get("/") { [self] request in try home(request) }
+        router.get("/login") { [self] request in loginForm(request) }
+        router.post("/login") { [self] request in try login(request) }
+        router.post("/logout") { [self] request in try logout(request) }
+        router.get("/profile") { [self] request in
+            try profile(request, message: request.query("changed") == "1"
+                        ? localizer.text("password_changed", Localizer.language(for: request)) : nil)
+        }
+        router.post("/profile/password") { [self] request in try changePassword(request) }
         router.get("/layers/:slug") { [self] request in try layerPage(request) }
         router.get("/healthz") { [self] _ in health() }
         router.get("/lang/:code") { request in Self.switchLanguage(request) }
@@ -48,6 +75,8 @@ public final class Portal: Sendable {
         router.get("/vendor/leaflet/*path") { [self] request in
             vendorFiles.respond(to: request, relativePath: request.parameters["path"] ?? "")
         }
+        registerMapRoutes(on: router)
+        registerAdminRoutes(on: router)
         return router
     }
 
@@ -58,12 +87,13 @@ public final class Portal: Sendable {
         let language = Localizer.language(for: request)
         let other: Language = language == .vi ? .en : .vi
         let strings = localizer.strings(language)
+        let signedIn = self.signedIn(request)
         let portalName = strings["portal_name"] ?? "Bando"
         var here = request.path
         if let raw = request.target.split(separator: "?", maxSplits: 1).dropFirst().first { here += "?" + raw }
         var allowed = CharacterSet.urlQueryAllowed
         allowed.remove(charactersIn: "&=?+#")
-        return [
+        return ([
             "t": strings,
             "lang": language.rawValue,
             "other_lang": other.rawValue,
@@ -72,7 +102,9 @@ public final class Portal: Sendable {
             "portal_name": portalName,
             "province_name": (try? settings.get("province_name")) ?? nil ?? "",
             "page_title": title.map { "\($0) · \(portalName)" } ?? portalName,
-        ]
+            "admin_link": administers(signedIn?.actor),
+        ] as [String: Any]).merging(optional: ["user": signedIn.map { ["name": $0.actor.displayName, "username": $0.actor.username,
+                                                      "csrf": $0.session.csrfToken] }])
     }
 
     func page(_ template: String, _ request: Request, title: String?, status: Int = 200,
@@ -115,5 +147,15 @@ public final class Portal: Sendable {
             response.setCookie(Cookie(name: "lang", value: language.rawValue, maxAge: 31_536_000, httpOnly: false))
         }
         return response
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// Adds the entries whose values are present. A nil boxed in `Any` would count as true in a
+    /// template section, so absent values must be left out, never stored as nil.
+    func merging(optional entries: [String: Any?]) -> [String: Any] {
+        var out = self
+        for (key, value) in entries { if let value { out[key] = value } }
+        return out
     }
 }

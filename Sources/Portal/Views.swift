@@ -8,7 +8,7 @@ public struct Views: Sendable {
     let library: MustacheLibrary
 
     /// Templates every part of the portal relies on.
-    public static let required = ["layout", "home", "layer", "not_found", "error"]
+    public static let required = ["layout", "home", "layer", "not_found", "error", "login", "profile"]
 
     public init(directory: String) throws(PortalError) {
         var library = MustacheLibrary()

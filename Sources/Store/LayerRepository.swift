@@ -109,6 +109,23 @@ public struct LayerRepository: Sendable {
         }
     }
 
+    /// One layer by slug whatever its visibility, with the grant `agencyID` holds on it — for the
+    /// access policy to decide on. Never show its result without asking the policy.
+    public func findForAccess(slug: String, agencyID: Int64?) throws(StoreError) -> (layer: LayerSummary, grant: GrantPermission?)? {
+        try database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "\(Self.summarySelect) WHERE l.slug = ? AND l.status = 'active'", arguments: [slug]) else {
+                return nil
+            }
+            let layer = Self.summary(row)
+            var grant: GrantPermission?
+            if let agencyID {
+                grant = try String.fetchOne(db, sql: "SELECT permission FROM layer_grants WHERE layer_id = ? AND agency_id = ?",
+                                            arguments: [layer.id, agencyID]).flatMap(GrantPermission.init(rawValue:))
+            }
+            return (layer, grant)
+        }
+    }
+
     // MARK: Versions
 
     /// Starts a new pending version of a layer and returns (version id, number).

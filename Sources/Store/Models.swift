@@ -84,3 +84,9 @@ public struct ListingScope: Sendable, Equatable {
         self.seesEverything = seesEverything
     }
 }
+
+/// What another agency may do with a shared layer.
+public enum GrantPermission: String, Sendable, CaseIterable, Codable {
+    case view
+    case viewDownload = "view_download"
+}

@@ -47,4 +47,32 @@ public struct UserRepository: Sendable {
             return try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM users ORDER BY username").map(Self.user)
         }
     }
+
+    public func find(id: Int64) throws(StoreError) -> User? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM users WHERE id = ?", arguments: [id]).map(Self.user)
+        }
+    }
+
+    /// Replaces a user's password hash.
+    public func setPasswordHash(userID: Int64, _ hash: String) throws(StoreError) {
+        try database.write { db in
+            try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userID])
+        }
+    }
+
+    /// Records a successful login.
+    public func recordLogin(userID: Int64) throws(StoreError) {
+        try database.write { db in
+            try db.execute(sql: "UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?", arguments: [userID])
+        }
+    }
+
+    /// Whether the user's agency is disabled.
+    public func agencyDisabled(userID: Int64) throws(StoreError) -> Bool {
+        try database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT a.disabled FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = ?",
+                              arguments: [userID]) ?? true
+        }
+    }
 }

@@ -23,6 +23,15 @@ struct Serve: ParsableCommand {
     @Option(help: "Worker threads for requests (env BANDO_WORKERS; default: one per core, at least 2).")
     var workers: Int?
 
+    @Option(name: .customLong("session-idle"), help: "Seconds of inactivity that end a session (env BANDO_SESSION_IDLE; default 3600).")
+    var sessionIdle: Int?
+
+    @Option(name: .customLong("session-max"), help: "Seconds after sign-in that end a session however used (env BANDO_SESSION_MAX; default 43200).")
+    var sessionMax: Int?
+
+    @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure even without an X-Forwarded-Proto: https proxy header (env BANDO_SECURE_COOKIES=1).")
+    var secureCookies = false
+
     func run() throws {
         let env = ProcessInfo.processInfo.environment
         var logger = Logger(label: "bando")
@@ -42,7 +51,13 @@ struct Serve: ParsableCommand {
             let db = try SpatialDatabase(path: path)
             let applied = try Migrator(directory: resources.migrations).migrate(db)
             if !applied.isEmpty { logger.info("database migrated: \(applied.joined(separator: ", "))") }
-            let portal = try Portal(database: db, resources: resources, dataDirectory: dataDirectory, logger: logger)
+            let idle = sessionIdle ?? env["BANDO_SESSION_IDLE"].flatMap(Int.init) ?? 3600
+            let maximum = sessionMax ?? env["BANDO_SESSION_MAX"].flatMap(Int.init) ?? 43_200
+            guard idle > 0, maximum > 0 else { throw ValidationError("session lifetimes must be positive numbers of seconds") }
+            let sessions = SessionPolicy(idleTimeout: TimeInterval(idle), absoluteTimeout: TimeInterval(maximum),
+                                         secureCookies: secureCookies || env["BANDO_SECURE_COOKIES"] == "1")
+            let portal = try Portal(database: db, resources: resources, dataDirectory: dataDirectory,
+                                    sessionPolicy: sessions, logger: logger)
 
             var configuration = ServerConfiguration()
             configuration.host = host

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 @testable import Portal
 import Store
+import Cartography
 
 @Suite struct DemoProvinceTests {
     let fixture = DemoFixture.shared
@@ -66,6 +67,23 @@ import Store
         let layers = LayerRepository(demo.database)
         #expect(try layers.findVisible(slug: "quy-hoach-su-dung-dat", scope: ListingScope(agencyID: sxd.id, seesEverything: false)) != nil)
         #expect(try layers.findVisible(slug: "quy-hoach-su-dung-dat", scope: ListingScope(agencyID: syt.id, seesEverything: false)) == nil)
+    }
+
+    @Test func demoLayersCarryValidStylesOfTheirOwn() throws {
+        let demo = try #require(fixture)
+        let styles = try demo.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT slug, style, geometry_kind FROM layers ORDER BY slug")
+        }
+        #expect(styles.count == 7)
+        var fingerprints = Set<String>()
+        for row in styles {
+            let text: String = try #require(row["style"] as String?, "\(row["slug"] as String) has a style")
+            let style = try Style(json: text)
+            fingerprints.insert(style.fingerprint)
+        }
+        #expect(fingerprints.count == 7, "each layer drawn its own way")
+        let landUse = try Style(json: try #require(styles.first { ($0["slug"] as String) == "quy-hoach-su-dung-dat" }?["style"] as String?))
+        #expect(landUse.rules.count == 10, "categorized by land-use class")
     }
 
     @Test func everyDepartmentHasItsFourAccountsAndPasswordsWork() throws {

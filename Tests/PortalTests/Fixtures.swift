@@ -30,15 +30,75 @@ final class DemoFixture: Sendable {
     }
 
     /// Runs a request through the router and the portal's error pages, as the server would.
-    func respond(_ target: String, method: HTTPMethod = .GET, headers: [(String, String)] = []) throws -> Response {
+    func respond(_ target: String, method: HTTPMethod = .GET, headers: [(String, String)] = [],
+                 form: [(String, String)]? = nil, remoteAddress: String = "127.0.0.1") throws -> Response {
         var h = HTTPHeaders()
         for (name, value) in headers { h.add(name, value) }
-        let request = try Request(method: method, target: target, headers: h, body: .none, remoteAddress: "127.0.0.1")
+        var body = RequestBody.none
+        if let form {
+            h.add("Content-Type", "application/x-www-form-urlencoded")
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+            let encoded = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+                .joined(separator: "&")
+            body = .bytes(Array(encoded.utf8))
+        }
+        let request = try Request(method: method, target: target, headers: h, body: body, remoteAddress: remoteAddress)
         do {
             return try handler(request)
         } catch let error as HTTPError {
             return portal.errorPage(error, request)
         }
+    }
+}
+
+/// A browser's cookie jar and sign-in, against the in-process portal.
+struct Browser {
+    let demo: DemoFixture
+    var cookies: [String: String] = [:]
+    var address: String
+
+    init(_ demo: DemoFixture, address: String = "10.0.0.\(Int.random(in: 1...250))") {
+        self.demo = demo
+        self.address = address
+    }
+
+    var cookieHeader: [(String, String)] {
+        cookies.isEmpty ? [] : [("Cookie", cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))]
+    }
+
+    mutating func remember(_ response: Response) {
+        for header in response.headers.values("Set-Cookie") {
+            let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2 else { continue }
+            let name = String(pair[0]), value = String(pair[1])
+            if value.isEmpty || header.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = value }
+        }
+    }
+
+    mutating func get(_ target: String) throws -> Response {
+        let response = try demo.respond(target, headers: cookieHeader, remoteAddress: address)
+        remember(response)
+        return response
+    }
+
+    mutating func post(_ target: String, _ form: [(String, String)]) throws -> Response {
+        let response = try demo.respond(target, method: .POST, headers: cookieHeader, form: form, remoteAddress: address)
+        remember(response)
+        return response
+    }
+
+    /// The hidden `csrf` value of the last form on a page.
+    static func csrf(in page: Response) -> String? {
+        guard let range = page.text.range(of: #"name="csrf" value="([^"]+)""#, options: .regularExpression) else { return nil }
+        return String(page.text[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
+    }
+
+    /// Signs in through the form, as a person would; returns the final response.
+    @discardableResult
+    mutating func signIn(_ username: String, _ password: String = "demo-password-1") throws -> Response {
+        let form = try get("/login")
+        let token = Browser.csrf(in: form) ?? ""
+        return try post("/login", [("csrf", token), ("username", username), ("password", password), ("next", "/")])
     }
 }
 

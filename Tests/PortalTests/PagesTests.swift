@@ -22,6 +22,8 @@ import Store
         }
         #expect(page.text.contains("Sở Y tế"))
         #expect(page.text.contains("(4)"), "the count matches what is listed")
+        #expect(!page.text.contains("/logout"), "no sign-out form for a visitor")
+        #expect(page.text.contains("href=\"/login\""))
     }
 
     @Test func layerPageShowsItsFacts() throws {

@@ -43,9 +43,24 @@ import Store
         let folder = NSTemporaryDirectory() + "bando-locales-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try #"{"a": "một", "b": "hai"}"#.write(toFile: folder + "/vi.json", atomically: true, encoding: .utf8)
-        try #"{"a": "one"}"#.write(toFile: folder + "/en.json", atomically: true, encoding: .utf8)
+        for language in ["vi", "en"] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + language, withIntermediateDirectories: true)
+        }
+        try #"{"a": "một"}"#.write(toFile: folder + "/vi/common.json", atomically: true, encoding: .utf8)
+        try #"{"b": "hai"}"#.write(toFile: folder + "/vi/map.json", atomically: true, encoding: .utf8)
+        try #"{"a": "one"}"#.write(toFile: folder + "/en/common.json", atomically: true, encoding: .utf8)
         #expect { try Localizer(directory: folder) } throws: { "\($0)".contains("missing [\"b\"]") }
+    }
+
+    @Test func aKeyDefinedInTwoFilesIsRefused() throws {
+        let folder = NSTemporaryDirectory() + "bando-locales-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for language in ["vi", "en"] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + language, withIntermediateDirectories: true)
+            try #"{"a": "x"}"#.write(toFile: folder + "/\(language)/common.json", atomically: true, encoding: .utf8)
+        }
+        try #"{"a": "y"}"#.write(toFile: folder + "/vi/map.json", atomically: true, encoding: .utf8)
+        #expect { try Localizer(directory: folder) } throws: { "\($0)".contains("key a is defined twice") }
     }
 
     @Test func aMissingTemplateIsRefusedAtStartUp() throws {

@@ -48,6 +48,10 @@ struct DemoLayers {
         try repository.insert(features, versionID: version.id)
         if !cutByCommunes.isEmpty { try repository.insertCutByCommunes(cutByCommunes, versionID: version.id) }
         try layers.refreshVersionFigures(versionID: version.id)
+        if let style = DemoStyles.style(for: slug) {
+            try style.validate()
+            try layers.updateStyle(slug: slug, styleJSON: style.canonicalJSON)
+        }
         try layers.publish(versionID: version.id, decidedBy: nil)
     }
 

@@ -1,0 +1,17 @@
+import Foundation
+import HTTP
+import Store
+
+extension Portal {
+    /// Appends an entry to the audit log for the request's actor (or the given user).
+    /// An audit write that fails is logged loudly; the action it records has already happened.
+    func audit(_ request: Request, _ action: String, target: String, detail: String = "",
+               actor explicit: Actor? = nil, username: String? = nil) {
+        let actor = explicit ?? self.actor(for: request)
+        let entry = AuditEntry(userID: actor?.userID, username: actor?.username ?? username, agencyID: actor?.agencyID,
+                               action: action, target: target, detail: detail, clientAddress: request.remoteAddress)
+        do { try auditLog.append(entry) } catch {
+            logger.error("audit log write failed for \(action) \(target): \(error)")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import HTTP
+import Store
+
+extension Portal {
+    /// A `next` target that stays on this site.
+    static func localTarget(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        return next
+    }
+
+    /// `GET /login`: the sign-in form.
+    func loginForm(_ request: Request) -> Response {
+        renderLogin(request, error: nil, username: "", status: 200)
+    }
+
+    func renderLogin(_ request: Request, error: String?, username: String, status: Int) -> Response {
+        let (token, cookie) = csrfToken(request)
+        var response = page("login", request, title: localizer.text("login_title", Localizer.language(for: request)),
+                            status: status, [
+                                "csrf": token, "username": username,
+                                "next": Self.localTarget(request.query("next")),
+                            ].merging(optional: ["error": error]))
+        if let cookie { response.setCookie(cookie) }
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    }
+
+    /// `POST /login`: checks the CSRF token, the throttle, the password, the account and its agency.
+    func login(_ request: Request) throws -> Response {
+        let fields = try request.formFields()
+        try requireCSRF(request, fields)
+        let language = Localizer.language(for: request)
+        let username = (fields.first { $0.name == "username" }?.value ?? "").trimmingCharacters(in: .whitespaces)
+        let password = fields.first { $0.name == "password" }?.value ?? ""
+        let next = Self.localTarget(fields.first { $0.name == "next" }?.value)
+        guard !username.isEmpty, username.count <= 64, password.count <= 1024 else {
+            return renderLogin(request, error: localizer.text("login_failed", language), username: "", status: 400)
+        }
+        let now = Date()
+        let recent = try loginAttempts.recentFailures(username: username, clientAddress: request.remoteAddress,
+                                                      since: now.addingTimeInterval(-loginThrottle.window))
+        switch loginThrottle.verdict(failuresForUser: recent.forUser, failuresForAddress: recent.forAddress,
+                                     lastFailure: recent.lastFailure, now: now) {
+        case .allow:
+            break
+        case .wait(let seconds):
+            audit(request, "login.throttled", target: username, detail: "wait \(seconds)s", username: username)
+            return renderLogin(request, error: String(format: localizer.text("login_wait", language), seconds), username: username, status: 429)
+        case .locked(let seconds):
+            audit(request, "login.locked", target: username, detail: "locked \(seconds)s", username: username)
+            let minutes = max(1, (seconds + 59) / 60)
+            return renderLogin(request, error: String(format: localizer.text("login_locked", language), minutes), username: username, status: 429)
+        }
+
+        let user = try users.find(username: username)
+        // Verify against a real hash even for unknown users, so timing does not reveal accounts.
+        let hash = user?.passwordHash ?? Self.decoyHash
+        let valid = Passwords.verify(password, against: hash) && user != nil
+        guard let user, valid else {
+            try loginAttempts.record(username: username, clientAddress: request.remoteAddress, at: now, success: false)
+            audit(request, "login.failure", target: username, username: username)
+            return renderLogin(request, error: localizer.text("login_failed", language), username: username, status: 401)
+        }
+        let agencyDisabled = try users.agencyDisabled(userID: user.id)
+        if user.disabled || agencyDisabled {
+            try loginAttempts.record(username: username, clientAddress: request.remoteAddress, at: now, success: false)
+            audit(request, "login.disabled", target: username, username: username)
+            return renderLogin(request, error: localizer.text("login_disabled", language), username: username, status: 403)
+        }
+        if Passwords.needsRehash(user.passwordHash), let fresh = Passwords.hash(password) {
+            try users.setPasswordHash(userID: user.id, fresh)
+        }
+        try loginAttempts.record(username: username, clientAddress: request.remoteAddress, at: now, success: true)
+        try users.recordLogin(userID: user.id)
+        var response = Response.redirect(to: next)
+        try startSession(for: user, request, &response)
+        let agencyCode = (try? agencies.find(id: user.agencyID))?.code ?? ""
+        audit(request, "login.success", target: user.username,
+              actor: Actor(userID: user.id, username: user.username, displayName: user.displayName,
+                           agencyID: user.agencyID, agencyCode: agencyCode, role: user.role))
+        return response
+    }
+
+    /// `POST /logout`.
+    func logout(_ request: Request) throws -> Response {
+        let fields = try request.formFields()
+        try requireCSRF(request, fields)
+        if let actor = actor(for: request) { audit(request, "logout", target: actor.username, actor: actor) }
+        var response = Response.redirect(to: "/")
+        endSession(request, &response)
+        return response
+    }
+
+    /// A hash of a random password, verified against when the username is unknown.
+    static let decoyHash: String = Passwords.hash(Passwords.random(length: 24)) ?? ""
+}

@@ -1,0 +1,74 @@
+import Foundation
+import HTTP
+import Store
+
+extension Portal {
+    /// The rules every new password must meet; nil when `password` is acceptable, else a locale key.
+    static func passwordProblem(_ password: String, username: String) -> String? {
+        if password.count < 10 { return "password_too_short" }
+        if password.count > 256 { return "password_too_long" }
+        if password.lowercased().contains(username.lowercased()) { return "password_contains_username" }
+        if Set(password).count < 4 { return "password_too_simple" }
+        return nil
+    }
+
+    /// Requires a signed-in actor, or answers with a redirect to the sign-in page.
+    func requireActor(_ request: Request) throws -> Actor {
+        guard let actor = actor(for: request) else {
+            var allowed = CharacterSet.urlQueryAllowed
+            allowed.remove(charactersIn: "&=?+#")
+            let next = request.target.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"
+            throw RedirectToLogin(location: "/login?next=\(next)")
+        }
+        return actor
+    }
+
+    /// `GET /profile`: who I am, what is shared with my agency, and the password form.
+    func profile(_ request: Request, message: String? = nil, error: String? = nil, status: Int = 200) throws -> Response {
+        let actor = try requireActor(request)
+        let language = Localizer.language(for: request)
+        let sharedWithMe = try layers.listVisible(to: Policy.listingScope(actor)).filter { $0.agencyID != actor.agencyID && $0.visibility == .shared }
+        let agency = try agencies.find(id: actor.agencyID)
+        return page("profile", request, title: localizer.text("profile_title", language), status: status, [
+            "csrf": csrfToken(request).token,
+            "me": ["username": actor.username, "name": actor.displayName, "agency": agency?.name ?? "",
+                   "role": localizer.text("role_\(actor.role.rawValue)", language)],
+            "shared": layerRows(sharedWithMe, language),
+            "has_shared": !sharedWithMe.isEmpty,
+        ].merging(optional: ["message": message, "error": error]))
+    }
+
+    /// `POST /profile/password`: the current password, then the new one twice.
+    func changePassword(_ request: Request) throws -> Response {
+        let actor = try requireActor(request)
+        let fields = try request.formFields()
+        try requireCSRF(request, fields)
+        let language = Localizer.language(for: request)
+        func field(_ name: String) -> String { fields.first { $0.name == name }?.value ?? "" }
+        guard let user = try users.find(id: actor.userID), Passwords.verify(field("current"), against: user.passwordHash) else {
+            audit(request, "password.change_failed", target: actor.username, detail: "wrong current password")
+            return try profile(request, error: localizer.text("password_current_wrong", language), status: 400)
+        }
+        let fresh = field("new")
+        guard fresh == field("confirm") else {
+            return try profile(request, error: localizer.text("password_mismatch", language), status: 400)
+        }
+        if let problem = Self.passwordProblem(fresh, username: actor.username) {
+            return try profile(request, error: localizer.text(problem, language), status: 400)
+        }
+        guard let hash = Passwords.hash(fresh) else { throw HTTPError(500, "password hashing failed") }
+        try users.setPasswordHash(userID: actor.userID, hash)
+        // Other sessions of this account end; this one is replaced by a fresh one.
+        try sessions.deleteAll(userID: actor.userID)
+        audit(request, "password.change", target: actor.username, actor: actor)
+        var response = Response.redirect(to: "/profile?changed=1")
+        try startSession(for: user, request, &response)
+        return response
+    }
+}
+
+/// Thrown by handlers that need a signed-in user; the router's error stage turns it into a
+/// redirect to the sign-in page.
+struct RedirectToLogin: Error {
+    let location: String
+}

@@ -1,0 +1,73 @@
+import Foundation
+import HTTP
+import Store
+
+/// How long sessions live, and what their cookies look like.
+public struct SessionPolicy: Sendable {
+    /// A session unused this long ends.
+    public var idleTimeout: TimeInterval = 60 * 60
+    /// A session ends this long after sign-in, used or not.
+    public var absoluteTimeout: TimeInterval = 12 * 60 * 60
+    /// Mark cookies `Secure` (served over HTTPS) even when no proxy says so.
+    public var secureCookies = false
+
+    public init(idleTimeout: TimeInterval = 3600, absoluteTimeout: TimeInterval = 43_200, secureCookies: Bool = false) {
+        self.idleTimeout = idleTimeout
+        self.absoluteTimeout = absoluteTimeout
+        self.secureCookies = secureCookies
+    }
+
+    static let cookieName = "bando_session"
+    static let csrfCookieName = "bando_csrf"
+}
+
+extension Portal {
+    /// The signed-in actor of a request, nil for the public (no cookie, unknown, expired or idle
+    /// session, disabled user or agency).
+    func actor(for request: Request) -> Actor? { signedIn(request)?.actor }
+
+    /// The request's session and actor, when valid; refreshes the idle clock at most once a minute.
+    func signedIn(_ request: Request) -> (session: Session, actor: Actor)? {
+        guard let token = request.cookies[SessionPolicy.cookieName], !token.isEmpty, token.count < 200 else { return nil }
+        let hash = Tokens.hash(token)
+        guard let (session, user) = try? sessions.find(tokenHash: hash) else { return nil }
+        let now = Date()
+        if now > session.expiresAt || now.timeIntervalSince(session.lastSeenAt) > sessionPolicy.idleTimeout {
+            try? sessions.delete(tokenHash: hash)
+            return nil
+        }
+        if now.timeIntervalSince(session.lastSeenAt) > 60 { try? sessions.touch(tokenHash: hash, at: now) }
+        guard let agency = try? agencies.find(id: user.agencyID) else { return nil }
+        return (session, Actor(userID: user.id, username: user.username, displayName: user.displayName,
+                               agencyID: user.agencyID, agencyCode: agency.code, role: user.role))
+    }
+
+    /// Starts a session for `user`, replacing the request's previous one (the id is never reused
+    /// across a sign-in), and sets its cookie on `response`.
+    func startSession(for user: User, _ request: Request, _ response: inout Response) throws {
+        if let old = request.cookies[SessionPolicy.cookieName], !old.isEmpty {
+            try? sessions.delete(tokenHash: Tokens.hash(old))
+        }
+        let token = Tokens.random()
+        let now = Date()
+        try sessions.create(Session(tokenHash: Tokens.hash(token), userID: user.id, csrfToken: Tokens.random(),
+                                    createdAt: now, lastSeenAt: now, expiresAt: now.addingTimeInterval(sessionPolicy.absoluteTimeout)),
+                            clientAddress: request.remoteAddress)
+        response.setCookie(Cookie(name: SessionPolicy.cookieName, value: token, path: "/", maxAge: nil,
+                                  httpOnly: true, secure: isSecure(request), sameSite: "Lax"))
+    }
+
+    /// Ends the request's session and clears its cookie.
+    func endSession(_ request: Request, _ response: inout Response) {
+        if let token = request.cookies[SessionPolicy.cookieName], !token.isEmpty {
+            try? sessions.delete(tokenHash: Tokens.hash(token))
+        }
+        response.setCookie(Cookie(name: SessionPolicy.cookieName, value: "", path: "/", maxAge: 0,
+                                  httpOnly: true, secure: isSecure(request), sameSite: "Lax"))
+    }
+
+    /// Whether the client reached us over HTTPS (directly configured, or through a proxy that says so).
+    func isSecure(_ request: Request) -> Bool {
+        sessionPolicy.secureCookies || request.headers["X-Forwarded-Proto"]?.lowercased() == "https"
+    }
+}

@@ -1,0 +1,52 @@
+import Cartography
+import Foundation
+import Geometry
+import Store
+import Synchronization
+
+/// Everything the map doors share: the tile cache on disk, the layers being drawn, the basemap,
+/// and a count of tiles rendered (the tests read it to tell a cache hit from a render).
+public final class MapServices: Sendable {
+    /// The cache's default bound; `BANDO_TILE_CACHE_MB` overrides it.
+    public static let defaultCacheBytes = 512 << 20
+
+    let tileCache: TileCache
+    let published: PublishedLayers
+    let basemap: Basemap
+    private let renders = Atomic<Int>(0)
+
+    /// Services over `database` with the tile cache in `<dataDirectory>/tiles`.
+    public init(database: SpatialDatabase, dataDirectory: String,
+                cacheBytes: Int = MapServices.configuredCacheBytes()) {
+        tileCache = TileCache(root: dataDirectory + "/tiles", maxBytes: cacheBytes)
+        published = PublishedLayers(features: FeatureRepository(database))
+        basemap = Basemap(units: AdminUnitRepository(database))
+    }
+
+    /// The cache bound from `BANDO_TILE_CACHE_MB`, else `defaultCacheBytes`.
+    public static func configuredCacheBytes(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        guard let text = environment["BANDO_TILE_CACHE_MB"], let megabytes = Int(text), megabytes > 0 else {
+            return defaultCacheBytes
+        }
+        return min(megabytes, 1 << 30) << 20
+    }
+
+    /// Tiles rendered since start-up (cache misses).
+    public var renderCount: Int { renders.load(ordering: .relaxed) }
+
+    /// Renders one tile as PNG on this thread's renderer.
+    func render(_ tile: TileID, layers: [TileLayer], scale: Int) throws -> [UInt8] {
+        renders.add(1, ordering: .relaxed)
+        return try Self.threadRenderer().renderPNG(tile, layers: layers, scale: scale)
+    }
+
+    /// A renderer keeps buffers between tiles and is not thread-safe: one per worker thread.
+    private static func threadRenderer() -> TileRenderer {
+        let key = "bando.map.tileRenderer"
+        let storage = Thread.current.threadDictionary
+        if let renderer = storage[key] as? TileRenderer { return renderer }
+        let renderer = TileRenderer()
+        storage[key] = renderer
+        return renderer
+    }
+}

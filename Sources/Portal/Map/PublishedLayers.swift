@@ -1,0 +1,119 @@
+import Cartography
+import Foundation
+import Store
+import Synchronization
+
+/// What one tile of a layer is drawn from: its published version in one style. Its `subject`
+/// names it in tile-cache keys and ETags, so a new version or a new style is a new key.
+struct LayerDrawing: Sendable {
+    let layerID: Int64
+    let versionID: Int64
+    /// Features of the version, to choose between the in-memory index and SQL.
+    let featureCount: Int
+    let style: Style
+    let fingerprint: String
+
+    var subject: String { "L\(layerID)-v\(versionID)-\(fingerprint)" }
+}
+
+/// The layers being drawn: their styles resolved and fingerprinted once per distinct style
+/// text, and one `TileLayer` per layer for its published version, holding the version's
+/// in-memory index when it is small enough (`indexFeatureLimit`). A layer's entry is replaced
+/// as soon as a request sees another published version or style, which drops the old index.
+final class PublishedLayers: Sendable {
+    let features: FeatureRepository
+    /// Versions with more features than this are read from SQL tile by tile instead.
+    let indexFeatureLimit: Int
+
+    private struct Entry {
+        let versionID: Int64
+        let fingerprint: String
+        let attributes: [String]
+        let index: SpatialTableIndex?
+        let layer: TileLayer
+    }
+
+    private let styles = Mutex<[String: (style: Style, fingerprint: String)]>([:])
+    private let entries = Mutex<[Int64: Entry]>([:])
+    /// Serializes index builds, so concurrent first requests for a layer build it once.
+    private let building = Mutex<Void>(())
+    private let builds = Atomic<Int>(0)
+
+    init(features: FeatureRepository, indexFeatureLimit: Int = 300_000) {
+        self.features = features
+        self.indexFeatureLimit = indexFeatureLimit
+    }
+
+    /// How many in-memory indexes have been built.
+    var indexBuildCount: Int { builds.load(ordering: .relaxed) }
+
+    /// The drawing of `layer`'s published version, or nil when nothing is published.
+    func drawing(_ layer: LayerSummary, state: LayerMapState) -> LayerDrawing? {
+        guard let versionID = state.publishedVersionID else { return nil }
+        let (style, fingerprint) = resolvedStyle(state.styleJSON, kind: layer.geometryKind)
+        return LayerDrawing(layerID: layer.id, versionID: versionID, featureCount: layer.featureCount,
+                            style: style, fingerprint: fingerprint)
+    }
+
+    /// The layer's stored style, or the default one of its geometry kind when it has none or
+    /// the stored text is not a valid style.
+    func resolvedStyle(_ json: String?, kind: Store.GeometryKind?) -> (style: Style, fingerprint: String) {
+        let key = json ?? "default:\(kind?.rawValue ?? "mixed")"
+        if let known = styles.withLock({ $0[key] }) { return known }
+        var style = Self.defaultStyle(kind)
+        if let json, let stored = try? Style(json: json) { style = stored }
+        let resolved = (style: style, fingerprint: style.fingerprint)
+        styles.withLock { cache in
+            if cache.count > 512 { cache.removeAll() }
+            cache[key] = resolved
+        }
+        return resolved
+    }
+
+    static func defaultStyle(_ kind: Store.GeometryKind?) -> Style {
+        switch kind {
+        case .point: return .defaultStyle(for: .point)
+        case .line: return .defaultStyle(for: .line)
+        case .polygon: return .defaultStyle(for: .polygon)
+        case nil: return .defaultStyle(for: .mixed)
+        }
+    }
+
+    /// The renderer's layer for `drawing`, built (and its index loaded) on first use.
+    func tileLayer(_ drawing: LayerDrawing) throws -> TileLayer {
+        if let entry = current(drawing) { return entry.layer }
+        return try building.withLock { _ throws -> TileLayer in
+            if let entry = current(drawing) { return entry.layer }
+            let attributes = drawing.style.attributeNames
+            let previous = entries.withLock { $0[drawing.layerID] }
+            var index: SpatialTableIndex?
+            let source: any FeatureSource
+            if let previous, previous.versionID == drawing.versionID, previous.attributes == attributes,
+               let kept = previous.index {
+                index = kept
+                source = IndexedFeatureSource(index: kept)
+            } else if drawing.featureCount <= indexFeatureLimit {
+                let loaded = try features.loadIndex(versionID: drawing.versionID, attributes: attributes)
+                builds.add(1, ordering: .relaxed)
+                index = loaded
+                source = IndexedFeatureSource(index: loaded)
+            } else {
+                source = StoreFeatureSource(features: features, versionID: drawing.versionID)
+            }
+            let layer = try TileLayer(source: source, style: drawing.style)
+            entries.withLock {
+                $0[drawing.layerID] = Entry(versionID: drawing.versionID, fingerprint: drawing.fingerprint,
+                                            attributes: attributes, index: index, layer: layer)
+            }
+            return layer
+        }
+    }
+
+    private func current(_ drawing: LayerDrawing) -> Entry? {
+        entries.withLock { entries in
+            guard let entry = entries[drawing.layerID], entry.versionID == drawing.versionID,
+                  entry.fingerprint == drawing.fingerprint else { return nil }
+            return entry
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// A signed-in session: whose, its CSRF token, and when it ends.
+public struct Session: Sendable, Equatable {
+    public var tokenHash: String
+    public var userID: Int64
+    public var csrfToken: String
+    public var createdAt: Date
+    public var lastSeenAt: Date
+    public var expiresAt: Date
+
+    public init(tokenHash: String, userID: Int64, csrfToken: String, createdAt: Date, lastSeenAt: Date, expiresAt: Date) {
+        self.tokenHash = tokenHash
+        self.userID = userID
+        self.csrfToken = csrfToken
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Sessions live in the store (never in process memory), so several portal processes share them.
+/// Only a hash of the session token is stored: a copy of the database opens no session.
+public struct SessionRepository: Sendable {
+    let database: SpatialDatabase
+    public init(_ database: SpatialDatabase) { self.database = database }
+
+    static func iso(_ date: Date) -> String { String(format: "%.3f", date.timeIntervalSince1970) }
+    static func date(_ text: String) -> Date { Date(timeIntervalSince1970: Double(text) ?? 0) }
+
+    public func create(_ session: Session, clientAddress: String?) throws(StoreError) {
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, client_address)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [session.tokenHash, session.userID, session.csrfToken, Self.iso(session.createdAt),
+                                 Self.iso(session.lastSeenAt), Self.iso(session.expiresAt), clientAddress])
+        }
+    }
+
+    /// The session and its user, when the session exists and the user and agency are enabled.
+    public func find(tokenHash: String) throws(StoreError) -> (Session, User)? {
+        try database.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at,
+                       u.id, u.username, u.display_name, u.email, u.agency_id, u.role, u.password_hash, u.disabled
+                FROM sessions s JOIN users u ON u.id = s.user_id JOIN agencies a ON a.id = u.agency_id
+                WHERE s.token_hash = ? AND u.disabled = 0 AND a.disabled = 0
+                """, arguments: [tokenHash]) else { return nil }
+            let session = Session(tokenHash: row["token_hash"], userID: row["user_id"], csrfToken: row["csrf_token"],
+                                  createdAt: Self.date(row["created_at"]), lastSeenAt: Self.date(row["last_seen_at"]),
+                                  expiresAt: Self.date(row["expires_at"]))
+            return (session, UserRepository.user(row))
+        }
+    }
+
+    /// Records activity on a session (its idle clock restarts).
+    public func touch(tokenHash: String, at date: Date) throws(StoreError) {
+        try database.write { db in
+            try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", arguments: [Self.iso(date), tokenHash])
+        }
+    }
+
+    public func delete(tokenHash: String) throws(StoreError) {
+        try database.write { db in try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash]) }
+    }
+
+    /// Ends every session of a user (password reset, account disabled).
+    public func deleteAll(userID: Int64) throws(StoreError) {
+        try database.write { db in try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID]) }
+    }
+
+    /// Removes sessions past their absolute expiry.
+    public func deleteExpired(now: Date) throws(StoreError) {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE CAST(expires_at AS REAL) < ?", arguments: [now.timeIntervalSince1970])
+        }
+    }
+}
+
+/// Login attempts, for throttling.
+public struct LoginAttemptRepository: Sendable {
+    let database: SpatialDatabase
+    public init(_ database: SpatialDatabase) { self.database = database }
+
+    public func record(username: String, clientAddress: String, at date: Date, success: Bool) throws(StoreError) {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO login_attempts(username, client_address, at, success) VALUES (?, ?, ?, ?)",
+                           arguments: [username, clientAddress, date.timeIntervalSince1970, success])
+        }
+    }
+
+    /// Failures since the last success within the window, for an account and for an address,
+    /// with the time of the latest failure.
+    public func recentFailures(username: String, clientAddress: String, since: Date)
+        throws(StoreError) -> (forUser: Int, forAddress: Int, lastFailure: Date?) {
+        try database.read { db in
+            let cutoff = since.timeIntervalSince1970
+            let forUser = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM login_attempts WHERE username = ? AND success = 0 AND at >= ?
+                  AND at > COALESCE((SELECT max(at) FROM login_attempts WHERE username = ? AND success = 1), 0)
+                """, arguments: [username, cutoff, username]) ?? 0
+            let forAddress = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM login_attempts WHERE client_address = ? AND success = 0 AND at >= ?
+                """, arguments: [clientAddress, cutoff]) ?? 0
+            let last = try Double.fetchOne(db, sql: """
+                SELECT max(at) FROM login_attempts WHERE success = 0 AND at >= ? AND (username = ? OR client_address = ?)
+                """, arguments: [cutoff, username, clientAddress])
+            return (forUser, forAddress, last.map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+}

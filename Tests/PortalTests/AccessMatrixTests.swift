@@ -1,0 +1,147 @@
+import Foundation
+import HTTP
+import Testing
+@testable import Portal
+import Store
+
+/// Walks the whole access matrix on the demo province: every role of every department (and the
+/// public, and the province's system administrator) × layers owned by their agency or another,
+/// private / shared with them / shared with others / public × every door to a layer.
+///
+/// The expectations are written out here by hand, independent of `Policy`: who may see each layer.
+@Suite struct AccessMatrixTests {
+    let fixture = DemoFixture.shared
+
+    /// The demo layers under test and the agencies that may see them (nil: everyone).
+    static let seenBy: [(slug: String, agencies: Set<String>?)] = [
+        ("co-so-y-te", nil),                             // syt, public
+        ("quy-hoach-su-dung-dat", ["stnmt", "sxd"]),     // stnmt, shared with sxd only
+        ("diem-quan-trac-moi-truong", ["stnmt"]),        // stnmt, private
+        ("cap-phep-xay-dung", ["sxd"]),                  // sxd, private
+    ]
+
+    /// Everyone who asks: nil is the public.
+    static let actors: [String?] = [nil, "sysadmin"]
+        + ["stnmt", "syt", "sgddt", "sxd"].flatMap { code in ["viewer", "editor", "approver", "admin"].map { "\(code).\($0)" } }
+
+    static func agency(of username: String?) -> String? {
+        guard let username else { return nil }
+        return username == "sysadmin" ? "ttcntt" : String(username.split(separator: ".")[0])
+    }
+
+    /// A tile over the province at z 10 that every demo layer touches.
+    static let tile = "10/814/449"
+
+    /// Every door to a layer, and what a denied request looks like through it.
+    enum Door: String, CaseIterable {
+        case page, homeList, tile, tile2x, legend, identify, profileList
+    }
+
+    func request(_ door: Door, _ slug: String, _ browser: inout Browser) throws -> Response {
+        switch door {
+        case .page: return try browser.get("/layers/\(slug)")
+        case .homeList: return try browser.get("/")
+        case .tile: return try browser.get("/tiles/\(slug)/\(Self.tile).png")
+        case .tile2x: return try browser.get("/tiles/\(slug)/\(Self.tile)@2x.png")
+        case .legend: return try browser.get("/legend/\(slug).png")
+        case .identify: return try browser.get("/layers/\(slug)/identify?lon=106.4&lat=21.35&z=10")
+        case .profileList: return try browser.get("/profile")
+        }
+    }
+
+    @Test(arguments: AccessMatrixTests.actors)
+    func matrix(_ username: String?) throws {
+        let demo = try #require(fixture)
+        var browser = Browser(demo)
+        if let username {
+            let signIn = try browser.signIn(username)
+            try #require(signIn.status == 303, "\(username) signs in")
+        }
+        let agency = Self.agency(of: username)
+        // What a layer that does not exist answers, door by door.
+        var missing: [Door: Response] = [:]
+        for door in [Door.page, .tile, .tile2x, .legend, .identify] {
+            missing[door] = try request(door, "khong-ton-tai", &browser)
+        }
+        for (slug, agencies) in Self.seenBy {
+            let allowed = agencies.map { agency.map($0.contains) ?? false } ?? true
+            for door in Door.allCases {
+                if door == .profileList && username == nil { continue }
+                let response = try request(door, slug, &browser)
+                let who = username ?? "public"
+                switch door {
+                case .homeList:
+                    #expect(response.text.contains("href=\"/layers/\(slug)\"") == allowed, "\(who) home lists \(slug): \(allowed)")
+                case .profileList:
+                    // The profile lists layers other agencies share with mine.
+                    let sharedWithMe = allowed && agencies != nil && !(agencies?.count == 1) && agency != "stnmt" && slug == "quy-hoach-su-dung-dat"
+                    #expect(response.text.contains("href=\"/layers/\(slug)\"") == sharedWithMe, "\(who) profile lists \(slug)")
+                default:
+                    if allowed {
+                        #expect(response.status == 200, "\(who) \(door) \(slug) → \(response.status)")
+                    } else {
+                        let absent = try #require(missing[door])
+                        #expect(response.status == absent.status, "\(who) \(door) \(slug) answers like a missing layer")
+                        #expect(response.text.replacingOccurrences(of: slug, with: "X")
+                                == absent.text.replacingOccurrences(of: "khong-ton-tai", with: "X"),
+                                "\(who) \(door) \(slug): same body as a missing layer")
+                        #expect(response.headers["ETag"] == nil)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func policyAgreesWithTheSQLListingForEveryActor() throws {
+        let demo = try #require(fixture)
+        let repository = LayerRepository(demo.database)
+        let all = try repository.listVisible(to: ListingScope(agencyID: nil, seesEverything: true))
+        let agencies = AgencyRepository(demo.database)
+        for username in Self.actors {
+            var actor: Actor?
+            if let username, let user = try UserRepository(demo.database).find(username: username),
+               let agency = try agencies.find(id: user.agencyID) {
+                actor = Actor(userID: user.id, username: username, displayName: "", agencyID: user.agencyID, agencyCode: agency.code, role: user.role)
+            }
+            let listed = Set(try repository.listVisible(to: Policy.listingScope(actor)).map(\.slug))
+            for layer in all {
+                let found = try #require(try repository.findForAccess(slug: layer.slug, agencyID: actor?.agencyID))
+                let facts = LayerFacts(ownerAgencyID: layer.agencyID, visibility: layer.visibility,
+                                       isPublished: layer.publishedVersion != nil, grant: found.grant)
+                #expect(Policy.can(actor, .view, facts) == listed.contains(layer.slug), "\(username ?? "public") \(layer.slug)")
+            }
+        }
+    }
+
+    @Test func writeActionsBelongToTheOwnerAgencysRoles() {
+        let owner: Int64 = 1, other: Int64 = 2
+        func actor(_ role: Role, _ agency: Int64) -> Actor {
+            Actor(userID: 1, username: "u", displayName: "", agencyID: agency, agencyCode: "a", role: role)
+        }
+        let shared = LayerFacts(ownerAgencyID: owner, visibility: .shared, isPublished: true, grant: .viewDownload)
+        let expectations: [(Role, LayerAction, Bool)] = [
+            (.viewer, .edit, false), (.editor, .edit, true), (.approver, .edit, false), (.admin, .edit, true),
+            (.viewer, .approve, false), (.editor, .approve, false), (.approver, .approve, true), (.admin, .approve, false),
+            (.viewer, .manageSharing, false), (.editor, .manageSharing, false), (.approver, .manageSharing, false), (.admin, .manageSharing, true),
+            (.viewer, .viewPending, false), (.editor, .viewPending, true), (.approver, .viewPending, true), (.admin, .viewPending, true),
+        ]
+        for (role, action, expected) in expectations {
+            #expect(Policy.can(actor(role, owner), action, shared) == expected, "own \(role) \(action)")
+            #expect(Policy.can(actor(role, other), action, shared) == false, "other agency's \(role) \(action)")
+        }
+        #expect(Policy.can(actor(.sysadmin, other), .edit, shared) == false, "sysadmin does not edit other agencies' data")
+        #expect(Policy.can(nil, .download, shared) == false)
+        #expect(Policy.can(actor(.viewer, other), .download, shared) == true, "view+download grant")
+        let viewOnly = LayerFacts(ownerAgencyID: owner, visibility: .shared, isPublished: true, grant: .view)
+        #expect(Policy.can(actor(.viewer, other), .view, viewOnly) == true)
+        #expect(Policy.can(actor(.viewer, other), .download, viewOnly) == false)
+        let unpublished = LayerFacts(ownerAgencyID: owner, visibility: .public, isPublished: false, grant: nil)
+        #expect(Policy.can(nil, .view, unpublished) == false, "nothing outside the owner before a version is published")
+        #expect(Policy.can(actor(.viewer, owner), .view, unpublished) == true)
+        #expect(Policy.can(actor(.admin, owner), .manageUsers(agencyID: owner)) == true)
+        #expect(Policy.can(actor(.admin, owner), .manageUsers(agencyID: other)) == false)
+        #expect(Policy.can(actor(.admin, owner), .readAudit(agencyID: nil)) == false)
+        #expect(Policy.can(actor(.sysadmin, other), .readAudit(agencyID: nil)) == true)
+        #expect(Policy.can(nil, .manageAgencies) == false)
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+import HTTP
+@testable import Portal
+import Store
+
+/// A demo province of the administration tests' own: they disable agencies, grant and revoke
+/// access and change visibility, so they do not share `DemoFixture`'s database, whose other tests
+/// read what is shared with whom. Seeded once per test process.
+final class AdminFixture: Sendable {
+    static let shared: AdminFixture? = try? AdminFixture()
+
+    let folder: String
+    let database: SpatialDatabase
+    let portal: Portal
+    let handler: Handler
+
+    private init() throws {
+        folder = NSTemporaryDirectory() + "bando-admin-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let resources = try Resources(root: repositoryRoot)
+        database = try SpatialDatabase(path: folder + "/demo.sqlite")
+        try Migrator(directory: resources.migrations).migrate(database)
+        _ = try DemoSeeder(database: database).seed(password: AdminSupport.password)
+        portal = try Portal(database: database, resources: resources, dataDirectory: folder + "/data")
+        handler = portal.makeRouter().handler
+    }
+
+    /// Runs a request through the router and the portal's error pages, as the server would.
+    func respond(_ target: String, method: HTTPMethod = .GET, headers: [(String, String)] = [],
+                 form: [(String, String)]? = nil, remoteAddress: String) throws -> Response {
+        var h = HTTPHeaders()
+        for (name, value) in headers { h.add(name, value) }
+        var body = RequestBody.none
+        if let form {
+            h.add("Content-Type", "application/x-www-form-urlencoded")
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+            body = .bytes(Array(form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+                .joined(separator: "&").utf8))
+        }
+        let request = try Request(method: method, target: target, headers: h, body: body, remoteAddress: remoteAddress)
+        do {
+            return try handler(request)
+        } catch let error as HTTPError {
+            return portal.errorPage(error, request)
+        }
+    }
+}
+
+/// A browser's cookie jar against the administration tests' portal (`Browser` does the same for `DemoFixture`).
+struct AdminBrowser {
+    let fixture: AdminFixture
+    var cookies: [String: String] = [:]
+    let address = "10.2.\(Int.random(in: 0...255)).\(Int.random(in: 1...250))"
+
+    init(_ fixture: AdminFixture) { self.fixture = fixture }
+
+    /// Signs in as `username` and returns the browser; `status` is that of the sign-in answer.
+    static func signedIn(_ fixture: AdminFixture, _ username: String, password: String = AdminSupport.password) throws -> AdminBrowser {
+        var browser = AdminBrowser(fixture)
+        try browser.signIn(username, password)
+        return browser
+    }
+
+    mutating func remember(_ response: Response) {
+        for header in response.headers.values("Set-Cookie") {
+            let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2 else { continue }
+            if pair[1].isEmpty || header.contains("Max-Age=0") { cookies[String(pair[0])] = nil } else { cookies[String(pair[0])] = String(pair[1]) }
+        }
+    }
+
+    var cookieHeader: [(String, String)] {
+        cookies.isEmpty ? [] : [("Cookie", cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))]
+    }
+
+    mutating func get(_ target: String) throws -> Response {
+        let response = try fixture.respond(target, headers: cookieHeader, remoteAddress: address)
+        remember(response)
+        return response
+    }
+
+    mutating func post(_ target: String, _ form: [(String, String)]) throws -> Response {
+        let response = try fixture.respond(target, method: .POST, headers: cookieHeader, form: form, remoteAddress: address)
+        remember(response)
+        return response
+    }
+
+    /// Signs in through the form, as a person would.
+    @discardableResult
+    mutating func signIn(_ username: String, _ password: String = AdminSupport.password) throws -> Response {
+        let form = try get("/login")
+        return try post("/login", [("csrf", Browser.csrf(in: form) ?? ""), ("username", username), ("password", password), ("next", "/")])
+    }
+
+    /// The session's CSRF token (or the visitor's), read from a page everyone may open.
+    mutating func token() throws -> String {
+        Browser.csrf(in: try get(cookies["bando_session"] == nil ? "/login" : "/profile")) ?? ""
+    }
+
+    /// Posts `form` to `target` with a valid CSRF token.
+    mutating func send(_ target: String, _ form: [(String, String)] = []) throws -> Response {
+        let csrf = try token()
+        return try post(target, [("csrf", csrf)] + form)
+    }
+}
+
+/// Fresh agencies, accounts and layers for one test, and the audit entries an action left.
+enum AdminSupport {
+    static let password = "demo-password-1"
+    /// One hash for every test account: salted once, valid for all.
+    static let passwordHash: String = Passwords.hash(password) ?? ""
+
+    /// A name no other test uses: `prefix` and eight random lowercase characters.
+    static func unique(_ prefix: String) -> String {
+        let letters = Array("abcdefghijkmnpqrstuvwxyz23456789")
+        return prefix + "-" + String((0..<8).map { _ in letters[Int.random(in: 0..<letters.count)] })
+    }
+
+    /// A new agency under the province root.
+    @discardableResult
+    static func agency(_ fixture: AdminFixture, prefix: String = "t", parent: String? = "ubnd") throws -> Agency {
+        try AgencyRepository(fixture.database).create(code: unique(prefix), name: "Đơn vị thử nghiệm \(prefix)", kind: .office,
+                                                   parentCode: parent)
+    }
+
+    /// A new account of `agency` with `role` and the demo password.
+    @discardableResult
+    static func account(_ fixture: AdminFixture, agency: String, role: Role, prefix: String = "u") throws -> User {
+        try UserRepository(fixture.database).create(username: unique(prefix), displayName: "Người thử \(prefix)", agencyCode: agency,
+                                                 role: role, passwordHash: passwordHash)
+    }
+
+    /// A new layer of `owner` with `visibility`; published with one feature unless `published` is false.
+    static func layer(_ fixture: AdminFixture, owner: String, visibility: Visibility, published: Bool = true) throws -> String {
+        let slug = unique("lop-thu")
+        let layers = LayerRepository(fixture.database)
+        try layers.create(slug: slug, title: "Lớp thử \(slug)", description: "", sector: "moi-truong", ownerCode: owner,
+                          geometryKind: .point, visibility: visibility)
+        if published {
+            let version = try layers.createVersion(layerSlug: slug, createdBy: nil, sourceName: "test", sourceSRID: 4326, encoding: "UTF-8")
+            try FeatureRepository(fixture.database).insert([NewFeature(shape: .wkt("POINT(106.1 21.2)"), propertiesJSON: "{}")],
+                                                        versionID: version.id)
+            try layers.refreshVersionFigures(versionID: version.id)
+            try layers.publish(versionID: version.id, decidedBy: nil)
+        }
+        return slug
+    }
+
+    /// One audit entry as the tests compare it.
+    struct Entry: Equatable, CustomStringConvertible {
+        var action: String
+        var username: String?
+        var agency: String?
+        var target: String
+        var detail: String
+        var description: String { "\(action) by \(username ?? "-")@\(agency ?? "-") on \(target) [\(detail)]" }
+    }
+
+    /// The audit entries of administration whose target is `target` (and action `action`, when
+    /// given), oldest first; sign-ins and sign-outs of a test's own accounts are left out.
+    static func entries(_ fixture: AdminFixture, target: String, action: String? = nil) throws -> [Entry] {
+        try fixture.database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT l.action, l.username, a.code, l.target, l.detail FROM audit_log l LEFT JOIN agencies a ON a.id = l.agency_id
+                WHERE l.target = ? AND (? IS NULL OR l.action = ?) AND l.action NOT LIKE 'login.%' AND l.action <> 'logout' ORDER BY l.id
+                """, arguments: [target, action, action]).map {
+                Entry(action: $0[0], username: $0[1], agency: $0[2], target: $0[3], detail: $0[4])
+            }
+        }
+    }
+
+    static func user(_ fixture: AdminFixture, _ username: String) throws -> User? {
+        try UserRepository(fixture.database).find(username: username)
+    }
+}
