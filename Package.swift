@@ -51,14 +51,15 @@ let package = Package(
         ]),
 
         // Tests.
+        .target(name: "PNGTestSupport", dependencies: ["CZlibShim"], path: "Tests/PNGTestSupport"),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
-        .testTarget(name: "RasterTests", dependencies: ["Raster"],
+        .testTarget(name: "RasterTests", dependencies: ["Raster", "PNGTestSupport"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Geometry"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CartographyTests", dependencies: ["Cartography", "Geometry", "Raster"]),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "HTTP", "Store", "Cartography", "Geometry", "CZlibShim"]),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "HTTP", "Store", "Cartography", "Geometry", "PNGTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Portal", "HTTP", "Store"]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,7 +7,7 @@ struct Bando: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bando",
         abstract: "Bando — the province's shared map portal.",
-        subcommands: [Serve.self, Migrate.self, SeedDemo.self, BenchRender.self])
+        subcommands: [Serve.self, Migrate.self, SeedDemo.self, BenchRender.self, Import.self, Export.self])
 }
 
 /// Options every command that opens the database shares; each may also come from the environment.

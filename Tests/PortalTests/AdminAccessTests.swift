@@ -32,7 +32,7 @@ import Store
     @Test(arguments: AdminAccessTests.actors)
     func screensAnswerTheRightActorAndHideFromTheRest(_ username: String?) throws {
         let demo = try #require(fixture)
-        var browser = AdminBrowser(demo)
+        var browser = Browser(demo)
         if let username { try #require(try browser.signIn(username).status == 303) }
         for (path, allowed) in Self.screens {
             let response = try browser.get(path)
@@ -71,7 +71,7 @@ import Store
             ("syt.admin", "/admin/agencies/syt/layers/\(slug)/visibility", [("visibility", "shared")]),
         ]
         for (actor, target, form) in attempts {
-            var browser = try AdminBrowser.signedIn(demo, actor)
+            var browser = try Browser.signedIn(demo, actor)
             let response = try browser.send(target, form)
             #expect(response.status == 404, "\(actor) POST \(target) → \(response.status)")
         }
@@ -102,13 +102,13 @@ import Store
             ("stnmt.admin", "/admin/agencies/stnmt/layers/\(slug)/grants", [("agency", "syt"), ("permission", "view"), ("reason", "x")]),
         ]
         for (actor, target, form) in attempts {
-            var browser = try AdminBrowser.signedIn(demo, actor)
+            var browser = try Browser.signedIn(demo, actor)
             let missing = try browser.post(target, form)
             #expect(missing.status == 403, "\(actor) POST \(target) without a token → \(missing.status)")
             let forged = try browser.post(target, [("csrf", "forged-token-value-0123456789")] + form)
             #expect(forged.status == 403, "\(actor) POST \(target) with a forged token → \(forged.status)")
         }
-        var anonymous = AdminBrowser(demo)
+        var anonymous = Browser(demo)
         #expect(try anonymous.post("/admin/agencies", [("code", code), ("name", "X"), ("kind", "office")]).status == 403)
         #expect(try AgencyRepository(demo.database).find(code: code) == nil)
         #expect(try AgencyRepository(demo.database).find(code: "stnmt").map { ($0.name, $0.disabled) }
@@ -121,7 +121,7 @@ import Store
     @Test func adminScreensAreNotListedInTheAuditLog() throws {
         let demo = try #require(fixture)
         let reader = try AdminSupport.account(demo, agency: "sgddt", role: .admin, prefix: "doc")
-        var browser = try AdminBrowser.signedIn(demo, reader.username)
+        var browser = try Browser.signedIn(demo, reader.username)
         let before = try AuditRepository(demo.database).count(AuditFilter(username: reader.username))
         for path in ["/admin", "/admin/audit", "/admin/audit?action=login.success", "/admin/agencies/sgddt/users", "/admin/agencies/sgddt/layers"] {
             #expect(try browser.get(path).status == 200, "\(path)")

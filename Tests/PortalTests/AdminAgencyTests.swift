@@ -11,7 +11,7 @@ import Store
 
     @Test func createRenameAndMoveAreRecordedOnceEach() throws {
         let demo = try #require(fixture)
-        var admin = try AdminBrowser.signedIn(demo, "sysadmin")
+        var admin = try Browser.signedIn(demo, "sysadmin")
         let code = AdminSupport.unique("so-moi")
         let created = try admin.send("/admin/agencies", [("code", code), ("name", "Sở Khoa học và Công nghệ"), ("kind", "department"), ("parent", "ubnd")])
         #expect(created.status == 303)
@@ -38,7 +38,7 @@ import Store
 
     @Test func badInputGetsAMessageNamingTheField() throws {
         let demo = try #require(fixture)
-        var admin = try AdminBrowser.signedIn(demo, "sysadmin")
+        var admin = try Browser.signedIn(demo, "sysadmin")
         let codes = (0..<4).map { _ in AdminSupport.unique("x") }
         let cases: [([(String, String)], String)] = [
             ([("code", "Có Dấu"), ("name", "X"), ("kind", "office")], "Mã cơ quan: chỉ gồm chữ thường"),
@@ -62,7 +62,7 @@ import Store
         let top = try AdminSupport.agency(demo, prefix: "cha")
         let middle = try AdminSupport.agency(demo, prefix: "con", parent: top.code)
         let bottom = try AdminSupport.agency(demo, prefix: "chau", parent: middle.code)
-        var admin = try AdminBrowser.signedIn(demo, "sysadmin")
+        var admin = try Browser.signedIn(demo, "sysadmin")
         for parent in [bottom.code, middle.code, top.code] {
             let refused = try admin.send("/admin/agencies/\(top.code)/move", [("parent", parent)])
             #expect(refused.status == 400, "under \(parent)")
@@ -82,17 +82,17 @@ import Store
         let demo = try #require(fixture)
         let agency = try AdminSupport.agency(demo, prefix: "khoa")
         let user = try AdminSupport.account(demo, agency: agency.code, role: .editor)
-        var member = try AdminBrowser.signedIn(demo, user.username)
+        var member = try Browser.signedIn(demo, user.username)
         #expect(try member.get("/profile").status == 200)
-        var admin = try AdminBrowser.signedIn(demo, "sysadmin")
+        var admin = try Browser.signedIn(demo, "sysadmin")
         let disabled = try admin.send("/admin/agencies/\(agency.code)/disable")
         #expect(disabled.status == 303)
         #expect(try AgencyRepository(demo.database).find(code: agency.code)?.disabled == true)
         #expect(try member.get("/profile").status == 303, "the open session ended")
-        var again = AdminBrowser(demo)
+        var again = Browser(demo)
         #expect(try again.signIn(user.username).status == 403, "no new sign-in")
         #expect(try admin.send("/admin/agencies/\(agency.code)/enable").status == 303)
-        var back = AdminBrowser(demo)
+        var back = Browser(demo)
         #expect(try back.signIn(user.username).status == 303)
         let entries = try AdminSupport.entries(demo, target: agency.code)
         #expect(entries == [
@@ -103,7 +103,7 @@ import Store
 
     @Test func theSystemAgencyCannotBeDisabled() throws {
         let demo = try #require(fixture)
-        var admin = try AdminBrowser.signedIn(demo, "sysadmin")
+        var admin = try Browser.signedIn(demo, "sysadmin")
         let refused = try admin.send("/admin/agencies/ttcntt/disable")
         #expect(refused.status == 400 && refused.text.contains("Không thể khóa đơn vị quản trị hệ thống."))
         #expect(try AgencyRepository(demo.database).find(code: "ttcntt")?.disabled == false)
@@ -114,7 +114,7 @@ import Store
         let agency = try AdminSupport.agency(demo, prefix: "bo-nhiem")
         let existing = try AdminSupport.account(demo, agency: agency.code, role: .viewer)
         let elsewhere = try AdminSupport.account(demo, agency: "syt", role: .viewer)
-        var admin = try AdminBrowser.signedIn(demo, "sysadmin")
+        var admin = try Browser.signedIn(demo, "sysadmin")
         let page = try admin.get("/admin/agencies/\(agency.code)")
         #expect(page.text.contains("<option value=\"\(existing.username)\""))
         #expect(try admin.send("/admin/agencies/\(agency.code)/admins", [("existing", existing.username)]).status == 303)
@@ -135,7 +135,7 @@ import Store
         #expect(try AdminSupport.entries(demo, target: username)
                 == [.init(action: "user.create", username: "sysadmin", agency: "ttcntt", target: username,
                           detail: "agency=\(agency.code); role=admin")])
-        var appointed = AdminBrowser(demo)
+        var appointed = Browser(demo)
         #expect(try appointed.signIn(username, "Bac-Ninh-2025!").status == 303)
         #expect(try appointed.get("/admin/agencies/\(agency.code)/users").status == 200)
         #expect(try appointed.get("/admin/agencies").status == 404)
@@ -143,7 +143,7 @@ import Store
 
     @Test func listsOfEveryUserAndEveryLayer() throws {
         let demo = try #require(fixture)
-        var admin = try AdminBrowser.signedIn(demo, "sysadmin")
+        var admin = try Browser.signedIn(demo, "sysadmin")
         let users = try admin.get("/admin/users")
         #expect(users.status == 200)
         #expect(users.text.contains("syt.approver") && users.text.contains("Lãnh đạo phê duyệt") && users.text.contains("Sở Y tế"))

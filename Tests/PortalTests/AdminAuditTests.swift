@@ -38,7 +38,7 @@ import Store
     @Test func theScreenFiltersByUserActionAndDate() throws {
         let demo = try #require(fixture)
         let probes = try probes(demo)
-        var admin = try AdminBrowser.signedIn(demo, "sysadmin")
+        var admin = try Browser.signedIn(demo, "sysadmin")
         let byUser = try admin.get("/admin/audit?user=\(probes.stnmt)")
         #expect(byUser.status == 200)
         #expect(byUser.text.contains("muc-a") && byUser.text.contains("muc-b") && !byUser.text.contains("bi-mat-syt"))
@@ -66,7 +66,7 @@ import Store
     @Test func anAgencyAdministratorSeesOnlyTheirAgencysEntries() throws {
         let demo = try #require(fixture)
         let probes = try probes(demo)
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
         let page = try admin.get("/admin/audit?action=probe.first")
         #expect(page.status == 200)
         #expect(page.text.contains("muc-a") && !page.text.contains("bi-mat-syt") && !page.text.contains(probes.syt))
@@ -86,7 +86,7 @@ import Store
         let demo = try #require(fixture)
         let probes = try probes(demo)
         let exporter = try AdminSupport.account(demo, agency: "ttcntt", role: .sysadmin, prefix: "xuat")
-        var admin = try AdminBrowser.signedIn(demo, exporter.username)
+        var admin = try Browser.signedIn(demo, exporter.username)
         let csv = try admin.get("/admin/audit.csv?user=\(probes.stnmt)")
         #expect(csv.status == 200)
         #expect(csv.headers["Content-Type"] == "text/csv; charset=utf-8")
@@ -127,7 +127,7 @@ import Store
         for index in 1...105 {
             try log.append(AuditEntry(userID: nil, username: user, agencyID: nil, action: "probe.many", target: "muc-\(index)-x"))
         }
-        var admin = try AdminBrowser.signedIn(demo, "sysadmin")
+        var admin = try Browser.signedIn(demo, "sysadmin")
         let first = try admin.get("/admin/audit?user=\(user)")
         #expect(first.text.contains("muc-105-x") && !first.text.contains("muc-5-x"))
         #expect(first.text.contains("Trang 1/2") && first.text.contains("page=2"))

@@ -13,12 +13,12 @@ import Store
     @Test func grantAndRevokeChangeWhatOtherAgenciesSee() throws {
         let demo = try #require(fixture)
         let slug = try AdminSupport.layer(demo, owner: "stnmt", visibility: .shared)
-        var syt = try AdminBrowser.signedIn(demo, "syt.viewer")
-        var sxd = try AdminBrowser.signedIn(demo, "sxd.viewer")
+        var syt = try Browser.signedIn(demo, "syt.viewer")
+        var sxd = try Browser.signedIn(demo, "sxd.viewer")
         #expect(try syt.get("/layers/\(slug)").status == 404)
         #expect(try sxd.get("/layers/\(slug)").status == 404)
 
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
         let path = "/admin/agencies/stnmt/layers/\(slug)"
         #expect(try admin.send("\(path)/grants", [("agency", "syt"), ("permission", "view"), ("reason", "Phối hợp \"phòng dịch\", 2025")]).status == 303)
         #expect(try admin.send("\(path)/grants", [("agency", "sxd"), ("permission", "view_download"), ("reason", "Cấp phép xây dựng")]).status == 303)
@@ -48,7 +48,7 @@ import Store
     @Test func badGrantsGetAMessageNamingTheField() throws {
         let demo = try #require(fixture)
         let slug = try AdminSupport.layer(demo, owner: "stnmt", visibility: .shared)
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
         let path = "/admin/agencies/stnmt/layers/\(slug)/grants"
         let cases: [([(String, String)], String)] = [
             ([("agency", "stnmt"), ("permission", "view"), ("reason", "r")], "Cơ quan được cấp quyền: giá trị không hợp lệ."),
@@ -66,8 +66,8 @@ import Store
     @Test func privateAndSharedAreTheAdministratorsPublicIsTheApprovers() throws {
         let demo = try #require(fixture)
         let slug = try AdminSupport.layer(demo, owner: "stnmt", visibility: .private, published: false)
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
-        var approver = try AdminBrowser.signedIn(demo, "stnmt.approver")
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
+        var approver = try Browser.signedIn(demo, "stnmt.approver")
         let target = "/admin/agencies/stnmt/layers/\(slug)/visibility"
         func visibility() throws -> Visibility? {
             try LayerRepository(demo.database).findForAccess(slug: slug, agencyID: nil)?.layer.visibility
@@ -103,8 +103,8 @@ import Store
     @Test func makingALayerPrivateHidesItDespiteItsGrants() throws {
         let demo = try #require(fixture)
         let slug = try AdminSupport.layer(demo, owner: "stnmt", visibility: .shared)
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
-        var sxd = try AdminBrowser.signedIn(demo, "sxd.viewer")
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
+        var sxd = try Browser.signedIn(demo, "sxd.viewer")
         #expect(try admin.send("/admin/agencies/stnmt/layers/\(slug)/grants", [("agency", "sxd"), ("permission", "view"), ("reason", "r")]).status == 303)
         #expect(try sxd.get("/layers/\(slug)").status == 200)
         #expect(try admin.send("/admin/agencies/stnmt/layers/\(slug)/visibility", [("visibility", "private")]).status == 303)
@@ -115,7 +115,7 @@ import Store
     @Test func anotherAgencysLayerIsNotFoundThroughThisAgencysScreen() throws {
         let demo = try #require(fixture)
         let slug = try AdminSupport.layer(demo, owner: "syt", visibility: .shared)
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
         #expect(try admin.send("/admin/agencies/stnmt/layers/\(slug)/visibility", [("visibility", "private")]).status == 404)
         #expect(try admin.send("/admin/agencies/stnmt/layers/\(slug)/grants", [("agency", "sxd"), ("permission", "view"), ("reason", "r")]).status == 404)
         #expect(!(try admin.get("/admin/agencies/stnmt/layers").text.contains(slug)))

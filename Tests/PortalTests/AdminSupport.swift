@@ -7,7 +7,7 @@ import Store
 /// A demo province of the administration tests' own: they disable agencies, grant and revoke
 /// access and change visibility, so they do not share `DemoFixture`'s database, whose other tests
 /// read what is shared with whom. Seeded once per test process.
-final class AdminFixture: Sendable {
+final class AdminFixture: PortalFixture {
     static let shared: AdminFixture? = try? AdminFixture()
 
     let folder: String
@@ -25,6 +25,10 @@ final class AdminFixture: Sendable {
         portal = try Portal(database: database, resources: resources, dataDirectory: folder + "/data")
         handler = portal.makeRouter().handler
     }
+
+    var demoPassword: String { AdminSupport.password }
+
+    func browserAddress() -> String { "10.2.\(Int.random(in: 0...255)).\(Int.random(in: 1...250))" }
 
     /// Runs a request through the router and the portal's error pages, as the server would.
     func respond(_ target: String, method: HTTPMethod = .GET, headers: [(String, String)] = [],
@@ -44,64 +48,6 @@ final class AdminFixture: Sendable {
         } catch let error as HTTPError {
             return portal.errorPage(error, request)
         }
-    }
-}
-
-/// A browser's cookie jar against the administration tests' portal (`Browser` does the same for `DemoFixture`).
-struct AdminBrowser {
-    let fixture: AdminFixture
-    var cookies: [String: String] = [:]
-    let address = "10.2.\(Int.random(in: 0...255)).\(Int.random(in: 1...250))"
-
-    init(_ fixture: AdminFixture) { self.fixture = fixture }
-
-    /// Signs in as `username` and returns the browser; `status` is that of the sign-in answer.
-    static func signedIn(_ fixture: AdminFixture, _ username: String, password: String = AdminSupport.password) throws -> AdminBrowser {
-        var browser = AdminBrowser(fixture)
-        try browser.signIn(username, password)
-        return browser
-    }
-
-    mutating func remember(_ response: Response) {
-        for header in response.headers.values("Set-Cookie") {
-            let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard pair.count == 2 else { continue }
-            if pair[1].isEmpty || header.contains("Max-Age=0") { cookies[String(pair[0])] = nil } else { cookies[String(pair[0])] = String(pair[1]) }
-        }
-    }
-
-    var cookieHeader: [(String, String)] {
-        cookies.isEmpty ? [] : [("Cookie", cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))]
-    }
-
-    mutating func get(_ target: String) throws -> Response {
-        let response = try fixture.respond(target, headers: cookieHeader, remoteAddress: address)
-        remember(response)
-        return response
-    }
-
-    mutating func post(_ target: String, _ form: [(String, String)]) throws -> Response {
-        let response = try fixture.respond(target, method: .POST, headers: cookieHeader, form: form, remoteAddress: address)
-        remember(response)
-        return response
-    }
-
-    /// Signs in through the form, as a person would.
-    @discardableResult
-    mutating func signIn(_ username: String, _ password: String = AdminSupport.password) throws -> Response {
-        let form = try get("/login")
-        return try post("/login", [("csrf", Browser.csrf(in: form) ?? ""), ("username", username), ("password", password), ("next", "/")])
-    }
-
-    /// The session's CSRF token (or the visitor's), read from a page everyone may open.
-    mutating func token() throws -> String {
-        Browser.csrf(in: try get(cookies["bando_session"] == nil ? "/login" : "/profile")) ?? ""
-    }
-
-    /// Posts `form` to `target` with a valid CSRF token.
-    mutating func send(_ target: String, _ form: [(String, String)] = []) throws -> Response {
-        let csrf = try token()
-        return try post(target, [("csrf", csrf)] + form)
     }
 }
 

@@ -11,7 +11,7 @@ import Store
 
     @Test func anAgencyAdminCreatesUsersOfTheirAgency() throws {
         let demo = try #require(fixture)
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
         let username = AdminSupport.unique("cb")
         let created = try admin.send("/admin/agencies/stnmt/users",
                                      [("username", username), ("display_name", "Nguyễn Văn A"), ("role", "editor"), ("password", "Song-Cau-2025")])
@@ -24,13 +24,13 @@ import Store
         let list = try admin.get("/admin/agencies/stnmt/users?done=user_created")
         #expect(list.text.contains(username) && list.text.contains("Đã tạo tài khoản."))
         #expect(!list.text.contains("Song-Cau-2025"), "the password is never shown")
-        var newcomer = AdminBrowser(demo)
+        var newcomer = Browser(demo)
         #expect(try newcomer.signIn(username, "Song-Cau-2025").status == 303)
     }
 
     @Test func badNewUsersGetAMessageNamingTheField() throws {
         let demo = try #require(fixture)
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
         let fresh = AdminSupport.unique("moi")
         let cases: [([(String, String)], String)] = [
             ([("username", "Tên Có Dấu"), ("display_name", "A"), ("role", "viewer"), ("password", "Song-Cau-2025")], "Tên đăng nhập: chỉ gồm"),
@@ -53,7 +53,7 @@ import Store
     @Test func anAgencyAdminCannotTouchAnotherAgencysUsers() throws {
         let demo = try #require(fixture)
         let target = try AdminSupport.account(demo, agency: "syt", role: .viewer, prefix: "syt")
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
         let created = AdminSupport.unique("lan")
         let attempts: [(String, [(String, String)])] = [
             ("/admin/agencies/syt/users", [("username", created), ("display_name", "X"), ("role", "viewer"), ("password", "Song-Cau-2025")]),
@@ -72,7 +72,7 @@ import Store
         #expect(try AdminSupport.user(demo, target.username) == target, "role, status and password unchanged")
         #expect(try AdminSupport.user(demo, created) == nil)
         #expect(try AdminSupport.entries(demo, target: target.username).isEmpty)
-        var owner = AdminBrowser(demo)
+        var owner = Browser(demo)
         #expect(try owner.signIn(target.username).status == 303, "the old password still works")
         #expect(try admin.get("/admin/agencies/syt/users").status == 404)
     }
@@ -80,9 +80,9 @@ import Store
     @Test func resetPasswordEndsSessionsAndOnlyTheNewPasswordWorks() throws {
         let demo = try #require(fixture)
         let user = try AdminSupport.account(demo, agency: "stnmt", role: .viewer, prefix: "quen")
-        var owner = try AdminBrowser.signedIn(demo, user.username)
+        var owner = try Browser.signedIn(demo, user.username)
         #expect(try owner.get("/profile").status == 200)
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
         let weak = try admin.send("/admin/agencies/stnmt/users/\(user.username)/password", [("password", "short")])
         #expect(weak.status == 400 && weak.text.contains("Mật khẩu mới: Mật khẩu mới phải có ít nhất 10 ký tự."))
         let fresh = "Cau-Dong-Xuan-7"
@@ -91,9 +91,9 @@ import Store
         let after = try admin.get(try #require(reset.headers["Location"]))
         #expect(after.text.contains("Đã đặt lại mật khẩu") && !after.text.contains(fresh), "the admin never sees it again")
         #expect(try owner.get("/profile").status == 303, "the user's session ended")
-        var old = AdminBrowser(demo)
+        var old = Browser(demo)
         #expect(try old.signIn(user.username).status == 401)
-        var new = AdminBrowser(demo)
+        var new = Browser(demo)
         #expect(try new.signIn(user.username, fresh).status == 303)
         let entries = try AdminSupport.entries(demo, target: user.username)
         #expect(entries == [.init(action: "user.password_reset", username: "stnmt.admin", agency: "stnmt", target: user.username, detail: "")])
@@ -102,12 +102,12 @@ import Store
     @Test func disableEnableAndRoleChanges() throws {
         let demo = try #require(fixture)
         let user = try AdminSupport.account(demo, agency: "stnmt", role: .viewer, prefix: "khoa")
-        var owner = try AdminBrowser.signedIn(demo, user.username)
-        var admin = try AdminBrowser.signedIn(demo, "stnmt.admin")
+        var owner = try Browser.signedIn(demo, user.username)
+        var admin = try Browser.signedIn(demo, "stnmt.admin")
         #expect(try admin.send("/admin/agencies/stnmt/users/\(user.username)/disable").status == 303)
         #expect(try AdminSupport.user(demo, user.username)?.disabled == true)
         #expect(try owner.get("/profile").status == 303, "signed out")
-        var again = AdminBrowser(demo)
+        var again = Browser(demo)
         #expect(try again.signIn(user.username).status == 403)
         #expect(try admin.send("/admin/agencies/stnmt/users/\(user.username)/enable").status == 303)
         #expect(try again.signIn(user.username).status == 303)
@@ -127,7 +127,7 @@ import Store
     @Test func theSystemAdministratorManagesEveryAgencysUsers() throws {
         let demo = try #require(fixture)
         let user = try AdminSupport.account(demo, agency: "sgddt", role: .editor, prefix: "gd")
-        var admin = try AdminBrowser.signedIn(demo, "sysadmin")
+        var admin = try Browser.signedIn(demo, "sysadmin")
         let page = try admin.get("/admin/agencies/sgddt/users")
         #expect(page.status == 200 && page.text.contains(user.username))
         #expect(!page.text.contains("<option value=\"sysadmin\""), "no system administrators outside the system agency")

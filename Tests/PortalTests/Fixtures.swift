@@ -8,8 +8,10 @@ let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathCom
     .deletingLastPathComponent().deletingLastPathComponent().path
 
 /// One demo province, seeded once per test process and shared read-only by the tests.
-final class DemoFixture: Sendable {
+final class DemoFixture: PortalFixture {
     static let shared: DemoFixture? = try? DemoFixture()
+    /// The password of every seeded demo account.
+    static let password = "demo-password-1"
 
     let folder: String
     let database: SpatialDatabase
@@ -23,11 +25,15 @@ final class DemoFixture: Sendable {
         let resources = try Resources(root: repositoryRoot)
         database = try SpatialDatabase(path: folder + "/demo.sqlite")
         try Migrator(directory: resources.migrations).migrate(database)
-        accounts = try DemoSeeder(database: database).seed(password: "demo-password-1")
+        accounts = try DemoSeeder(database: database).seed(password: Self.password)
         portal = try Portal(database: database, resources: resources, dataDirectory: folder + "/data")
         let router = portal.makeRouter()
         handler = router.handler
     }
+
+    var demoPassword: String { Self.password }
+
+    func browserAddress() -> String { "10.0.0.\(Int.random(in: 1...250))" }
 
     /// Runs a request through the router and the portal's error pages, as the server would.
     func respond(_ target: String, method: HTTPMethod = .GET, headers: [(String, String)] = [],
@@ -51,15 +57,35 @@ final class DemoFixture: Sendable {
     }
 }
 
-/// A browser's cookie jar and sign-in, against the in-process portal.
+/// A seeded portal that tests drive in-process, the way `Browser` does.
+protocol PortalFixture: Sendable {
+    /// The password the fixture's demo accounts were seeded with.
+    var demoPassword: String { get }
+
+    /// A client address for a new browser that is not given one.
+    func browserAddress() -> String
+
+    /// Runs a request through the router and the portal's error pages, as the server would.
+    func respond(_ target: String, method: HTTPMethod, headers: [(String, String)],
+                 form: [(String, String)]?, remoteAddress: String) throws -> Response
+}
+
+/// A browser's cookie jar and sign-in, against an in-process portal.
 struct Browser {
-    let demo: DemoFixture
+    let fixture: any PortalFixture
     var cookies: [String: String] = [:]
     var address: String
 
-    init(_ demo: DemoFixture, address: String = "10.0.0.\(Int.random(in: 1...250))") {
-        self.demo = demo
-        self.address = address
+    init(_ fixture: any PortalFixture, address: String? = nil) {
+        self.fixture = fixture
+        self.address = address ?? fixture.browserAddress()
+    }
+
+    /// Signs in as `username` and returns the browser; the fixture's demo password unless given.
+    static func signedIn(_ fixture: any PortalFixture, _ username: String, password: String? = nil) throws -> Browser {
+        var browser = Browser(fixture)
+        try browser.signIn(username, password)
+        return browser
     }
 
     var cookieHeader: [(String, String)] {
@@ -76,13 +102,13 @@ struct Browser {
     }
 
     mutating func get(_ target: String) throws -> Response {
-        let response = try demo.respond(target, headers: cookieHeader, remoteAddress: address)
+        let response = try fixture.respond(target, method: .GET, headers: cookieHeader, form: nil, remoteAddress: address)
         remember(response)
         return response
     }
 
     mutating func post(_ target: String, _ form: [(String, String)]) throws -> Response {
-        let response = try demo.respond(target, method: .POST, headers: cookieHeader, form: form, remoteAddress: address)
+        let response = try fixture.respond(target, method: .POST, headers: cookieHeader, form: form, remoteAddress: address)
         remember(response)
         return response
     }
@@ -93,12 +119,25 @@ struct Browser {
         return String(page.text[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
     }
 
-    /// Signs in through the form, as a person would; returns the final response.
+    /// Signs in through the form, as a person would; returns the final response. Without a
+    /// password, the fixture's demo password.
     @discardableResult
-    mutating func signIn(_ username: String, _ password: String = "demo-password-1") throws -> Response {
+    mutating func signIn(_ username: String, _ password: String? = nil) throws -> Response {
         let form = try get("/login")
         let token = Browser.csrf(in: form) ?? ""
-        return try post("/login", [("csrf", token), ("username", username), ("password", password), ("next", "/")])
+        return try post("/login", [("csrf", token), ("username", username), ("password", password ?? fixture.demoPassword),
+                                   ("next", "/")])
+    }
+
+    /// The session's CSRF token (or the visitor's), read from a page everyone may open.
+    mutating func token() throws -> String {
+        Browser.csrf(in: try get(cookies["bando_session"] == nil ? "/login" : "/profile")) ?? ""
+    }
+
+    /// Posts `form` to `target` with a valid CSRF token.
+    mutating func send(_ target: String, _ form: [(String, String)] = []) throws -> Response {
+        let csrf = try token()
+        return try post(target, [("csrf", csrf)] + form)
     }
 }
 

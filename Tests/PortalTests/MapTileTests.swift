@@ -2,6 +2,7 @@ import Cartography
 import Foundation
 import Geometry
 import HTTP
+import PNGTestSupport
 import Testing
 @testable import Portal
 import Store
@@ -13,14 +14,14 @@ import Store
     static let publicLayers = ["co-so-y-te", "truong-hoc", "mang-luoi-giao-thong", "song-suoi"]
 
     /// A 200 PNG tile, decoded, with its bytes checked by pngcheck.
-    func png(_ demo: MapFixture, _ target: String, headers: [(String, String)] = []) throws -> (Response, TilePNG) {
+    func png(_ demo: MapFixture, _ target: String, headers: [(String, String)] = []) throws -> (Response, DecodedPNG) {
         let response = try demo.respond(target, headers: headers)
         #expect(response.status == 200, "\(target)")
         #expect(response.headers["Content-Type"] == "image/png", "\(target)")
         let bytes = response.bytes
-        #expect(Array(bytes.prefix(8)) == TilePNG.signature, "\(target) starts with the PNG signature")
-        #expect(TilePNG.pngcheck(bytes) == nil, "\(target) passes pngcheck")
-        return (response, try TilePNG(bytes))
+        #expect(Array(bytes.prefix(8)) == DecodedPNG.signature, "\(target) starts with the PNG signature")
+        #expect(PNGCheck.problems(bytes, name: "tile") == nil, "\(target) passes pngcheck")
+        return (response, try DecodedPNG(bytes))
     }
 
     @Test func everyPublicLayerAndTheBasemapDrawOverTheProvince() throws {
@@ -150,7 +151,7 @@ import Store
         #expect(thick.inkedPixels > thin.inkedPixels * 3, "eight pixels wide instead of 1.5")
         let legend = try demo.respond("/legend/thu-nghiem-kieu.png")
         #expect(legend.status == 200)
-        let swatch = try TilePNG(legend.bytes)
+        let swatch = try DecodedPNG(legend.bytes)
         #expect((0..<swatch.height).contains { swatch.pixel(swatch.width / 2, $0).r > 200 }, "the legend follows the style")
 
         // A stored style that is not valid falls back to the default, never to an error.
@@ -201,8 +202,8 @@ import Store
         let sql = try TileLayer(source: StoreFeatureSource(features: features, versionID: drawing.versionID),
                                 style: drawing.style)
         for tile in [provinceTile, TileID(z: 10, x: 814, y: 449)!] {
-            let a = try TilePNG(try demo.portal.map.render(tile, layers: [indexed], scale: 1))
-            let b = try TilePNG(try demo.portal.map.render(tile, layers: [sql], scale: 1))
+            let a = try DecodedPNG(try demo.portal.map.render(tile, layers: [indexed], scale: 1))
+            let b = try DecodedPNG(try demo.portal.map.render(tile, layers: [sql], scale: 1))
             #expect(a.inkedPixels > 0)
             #expect(abs(a.inkedPixels - b.inkedPixels) * 20 <= a.inkedPixels, "z\(tile.z): within 5%")
         }
@@ -227,7 +228,7 @@ import Store
         let tile = try browser.get("/tiles/diem-quan-trac-moi-truong/10/814/449.png")
         #expect(tile.status == 200)
         #expect(tile.headers["Cache-Control"] == "private, max-age=300")
-        #expect(try TilePNG(tile.bytes).inkedPixels > 0)
+        #expect(try DecodedPNG(tile.bytes).inkedPixels > 0)
         let legend = try browser.get("/legend/diem-quan-trac-moi-truong.png")
         #expect(legend.status == 200 && legend.headers["Cache-Control"] == "private, max-age=300")
         let outsider = try demo.respond("/tiles/diem-quan-trac-moi-truong/10/814/449.png")

@@ -1,4 +1,5 @@
 import Foundation
+import PNGTestSupport
 import Raster
 import Testing
 

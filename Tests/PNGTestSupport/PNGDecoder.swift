@@ -1,30 +1,71 @@
 import CZlibShim
 import Foundation
-import Synchronization
 
-/// A small PNG reader for the files `PNGEncoder` writes (8-bit RGB/RGBA, indexed at 1–8 bits,
-/// no interlace), so tests can read back what was written. Returns straight RGBA bytes.
-struct DecodedPNG: Equatable {
-    var width: Int
-    var height: Int
-    var colorType: UInt8
-    var bitDepth: UInt8
-    var paletteCount: Int
-    var hasTransparencyChunk: Bool
-    var rgba: [UInt8]
+/// A PNG read back so tests can check what an encoder wrote: its header fields and straight RGBA
+/// pixels. Reads 8-bit RGB/RGBA and indexed at 1–8 bits with tRNS, no interlace, and checks every
+/// chunk's CRC, so a decoded image is also a valid one.
+public struct DecodedPNG: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    /// The IHDR colour type: 2 (RGB), 3 (indexed) or 6 (RGBA).
+    public var colorType: UInt8
+    public var bitDepth: UInt8
+    /// Entries in the PLTE chunk; 0 without one.
+    public var paletteCount: Int
+    public var hasTransparencyChunk: Bool
+    /// Straight (not premultiplied) RGBA, row by row.
+    public var rgba: [UInt8]
+
+    /// The eight bytes every PNG starts with.
+    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// Decodes `bytes`; throws `PNGDecodeError` when they are not a PNG this reader understands.
+    public init(_ bytes: [UInt8]) throws {
+        self = try PNGDecoder.decode(bytes)
+    }
+
+    init(width: Int, height: Int, colorType: UInt8, bitDepth: UInt8, paletteCount: Int,
+         hasTransparencyChunk: Bool, rgba: [UInt8]) {
+        self.width = width
+        self.height = height
+        self.colorType = colorType
+        self.bitDepth = bitDepth
+        self.paletteCount = paletteCount
+        self.hasTransparencyChunk = hasTransparencyChunk
+        self.rgba = rgba
+    }
+
+    /// The alpha of pixel (x, y).
+    public func alpha(_ x: Int, _ y: Int) -> UInt8 { rgba[(y * width + x) * 4 + 3] }
+
+    /// The RGBA of pixel (x, y).
+    public func pixel(_ x: Int, _ y: Int) -> (r: UInt8, g: UInt8, b: UInt8, a: UInt8) {
+        let o = (y * width + x) * 4
+        return (rgba[o], rgba[o + 1], rgba[o + 2], rgba[o + 3])
+    }
+
+    /// Pixels that are not fully transparent.
+    public var inkedPixels: Int {
+        var n = 0
+        for i in stride(from: 3, to: rgba.count, by: 4) where rgba[i] > 0 { n += 1 }
+        return n
+    }
 }
 
-enum PNGDecodeError: Error, CustomStringConvertible {
+/// Why bytes could not be decoded as a PNG.
+public enum PNGDecodeError: Error, CustomStringConvertible {
     case malformed(String)
-    var description: String {
+
+    public var description: String {
         switch self { case .malformed(let why): return "malformed PNG: \(why)" }
     }
 }
 
-enum PNGDecoder {
-    static func decode(_ bytes: [UInt8]) throws -> DecodedPNG {
-        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        guard bytes.count > 8, Array(bytes[0..<8]) == signature else { throw PNGDecodeError.malformed("signature") }
+/// The decoder behind `DecodedPNG`: chunks and CRCs, zlib inflate, unfiltering, then RGBA.
+public enum PNGDecoder {
+    /// Decodes `bytes`; throws `PNGDecodeError` when they are not a PNG this reader understands.
+    public static func decode(_ bytes: [UInt8]) throws -> DecodedPNG {
+        guard bytes.count > 8, Array(bytes[0..<8]) == DecodedPNG.signature else { throw PNGDecodeError.malformed("signature") }
         var at = 8
         var width = 0, height = 0
         var bitDepth: UInt8 = 0, colorType: UInt8 = 0
@@ -57,7 +98,7 @@ enum PNGDecoder {
             }
             at += 12 + length
         }
-        guard sawEnd, width > 0, height > 0 else { throw PNGDecodeError.malformed("missing IHDR/IEND") }
+        guard sawEnd, width > 0, height > 0 else { throw PNGDecodeError.malformed("missing IHDR or IEND") }
         let channels: Int
         switch colorType {
         case 2: channels = 3
@@ -109,7 +150,7 @@ enum PNGDecoder {
                     let byte = rows[r + bitOffset / 8]
                     let shift = 8 - bits - bitOffset % 8
                     let index = Int(byte >> UInt8(shift)) & ((1 << bits) - 1)
-                    guard index * 3 + 2 < palette.count else { throw PNGDecodeError.malformed("index \(index)") }
+                    guard index * 3 + 2 < palette.count else { throw PNGDecodeError.malformed("palette index \(index)") }
                     for k in 0..<3 { rgba[o + k] = palette[index * 3 + k] }
                     rgba[o + 3] = index < trns.count ? trns[index] : 255
                 }
@@ -138,55 +179,5 @@ enum PNGDecoder {
         }
         out.removeLast()
         return out
-    }
-}
-
-/// Runs `pngcheck` on PNG bytes when the tool is installed.
-enum PNGCheck {
-    static let path = "/usr/bin/pngcheck"
-    static let available = FileManager.default.isExecutableFile(atPath: path)
-
-    /// nil when the file passes (or the tool is absent, with a note printed once), else its output.
-    static func problems(_ png: [UInt8], name: String) -> String? {
-        guard available else {
-            notice.print()
-            return nil
-        }
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("raster-\(name)-\(UUID().uuidString).png")
-        defer { try? FileManager.default.removeItem(at: url) }
-        do {
-            try Data(png).write(to: url)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = ["-q", url.path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return process.terminationStatus == 0 ? nil : String(decoding: output, as: UTF8.self)
-        } catch {
-            return "could not run pngcheck: \(error)"
-        }
-    }
-
-    private static let notice = Notice("pngcheck not found at \(path): skipping pngcheck validation")
-}
-
-/// A message printed at most once.
-final class Notice: Sendable {
-    private let message: String
-    private let printed = Mutex(false)
-
-    init(_ message: String) { self.message = message }
-
-    func print() {
-        let first = printed.withLock { done -> Bool in
-            defer { done = true }
-            return !done
-        }
-        if first { FileHandle.standardError.write(Data((message + "\n").utf8)) }
     }
 }

@@ -1,0 +1,184 @@
+import Foundation
+import Formats
+import Geometry
+import Store
+
+/// The features of a dataset made ready to write: one geometry family, empty geometries
+/// left out (and reported), coordinates checked, attributes as JSON in the file's order.
+struct ValidatedFeatures {
+    var kind: Store.GeometryKind
+    var features: [VersionImportRequest.Feature]
+    var warnings: [String]
+    /// Up to `sampleSize` source coordinates spread over the file, for the area check.
+    var sample: [Point]
+
+    /// How many coordinates the area check transforms per candidate CRS.
+    static let sampleSize = 200
+
+    /// Checks and converts `dataset`, read in `srid`, or refuses naming the record at fault.
+    init(_ dataset: ImportedDataset, srid: Int, file: String, limits: ImportLimits) throws(ImportError) {
+        var families: [Store.GeometryKind: Int] = [:]
+        var mixedCollections = 0
+        var empty: [Int] = []
+        var kept: [(record: Int, geometry: Geometry, properties: [(String, AttributeValue)])] = []
+        for feature in dataset.features {
+            guard let geometry = feature.geometry, !geometry.isEmpty else {
+                empty.append(feature.recordNumber)
+                continue
+            }
+            guard let family = Self.family(geometry) else {
+                mixedCollections += 1
+                continue
+            }
+            families[family, default: 0] += 1
+            kept.append((feature.recordNumber, Self.flattened(geometry, family), feature.properties))
+        }
+        if families.count + (mixedCollections > 0 ? 1 : 0) > 1 || (mixedCollections > 0 && families.isEmpty) {
+            var counts: [(kind: String, count: Int)] = []
+            for (family, name) in [(Store.GeometryKind.point, "point"), (.line, "line"), (.polygon, "polygon")] {
+                if let count = families[family] { counts.append(("\(name)\(count == 1 ? "" : "s")", count)) }
+            }
+            if mixedCollections > 0 {
+                counts.append(("mixed collection\(mixedCollections == 1 ? "" : "s")", mixedCollections))
+            }
+            throw .mixedKinds(file: file, counts: counts)
+        }
+        guard let kind = families.keys.first, !kept.isEmpty else {
+            throw .noFeatures(file: file, records: dataset.features.count)
+        }
+        guard kept.count <= limits.maxFeatures else {
+            throw .tooManyFeatures(file: file, count: kept.count, limit: limits.maxFeatures)
+        }
+        let geographic = ImportDecisions.geographicSRIDs.contains(srid)
+        var features: [VersionImportRequest.Feature] = []
+        features.reserveCapacity(kept.count)
+        var sample: [Point] = []
+        let stride = max(1, kept.count / Self.sampleSize)
+        for (index, item) in kept.enumerated() {
+            if let problem = Self.coordinateProblem(item.geometry, geographic: geographic) {
+                throw .record(file: file, number: item.record, problem: problem)
+            }
+            if index % stride == 0, sample.count < Self.sampleSize, let first = Self.firstPoint(item.geometry) {
+                sample.append(first)
+            }
+            features.append(VersionImportRequest.Feature(wkb: WKB.encode(item.geometry),
+                                                         propertiesJSON: Self.json(item.properties),
+                                                         recordNumber: item.record))
+        }
+        var warnings = dataset.warnings
+        if !empty.isEmpty {
+            let named = empty.prefix(10).map(String.init).joined(separator: ", ")
+            let more = empty.count > 10 ? " and \(empty.count - 10) more" : ""
+            warnings.append("\(file): \(empty.count) record(s) without geometry were skipped (record\(empty.count == 1 ? "" : "s") \(named)\(more))")
+        }
+        self.kind = kind
+        self.features = features
+        self.warnings = warnings
+        self.sample = sample
+    }
+
+    /// The layer family of a geometry; nil for a collection that mixes families.
+    static func family(_ geometry: Geometry) -> Store.GeometryKind? {
+        switch geometry.kind {
+        case .point: return .point
+        case .line: return .line
+        case .polygon: return .polygon
+        case .mixed: return nil
+        }
+    }
+
+    /// A collection of one family as the matching multi-geometry; others unchanged.
+    static func flattened(_ geometry: Geometry, _ family: Store.GeometryKind) -> Geometry {
+        guard case .geometryCollection = geometry else { return geometry }
+        var points: [Point] = [], lines: [[Point]] = [], polygons: [[[Point]]] = []
+        func collect(_ member: Geometry) {
+            switch member {
+            case .point(let point): points.append(point)
+            case .multiPoint(let more): points += more
+            case .lineString(let line): lines.append(line)
+            case .multiLineString(let more): lines += more
+            case .polygon(let rings): polygons.append(rings)
+            case .multiPolygon(let more): polygons += more
+            case .geometryCollection(let members): members.forEach(collect)
+            }
+        }
+        collect(geometry)
+        switch family {
+        case .point: return .multiPoint(points)
+        case .line: return .multiLineString(lines)
+        case .polygon: return .multiPolygon(polygons)
+        }
+    }
+
+    /// How far past ±180/±90 a degree value may stray: rounding noise in real files
+    /// (180.00000000000006) is not an error.
+    static let degreeTolerance = 1e-6
+
+    /// What is wrong with the coordinates, worded for the record: a value that is not a
+    /// number, or degrees out of range in a geographic CRS.
+    static func coordinateProblem(_ geometry: Geometry, geographic: Bool) -> String? {
+        var problem: String?
+        geometry.forEachPart { part in
+            guard problem == nil else { return }
+            for point in part {
+                if !point.x.isFinite || !point.y.isFinite {
+                    problem = "a coordinate (\(point.x), \(point.y)) is not a finite number"
+                } else if geographic && abs(point.y) > 90 + degreeTolerance {
+                    problem = "latitude \(point.y) is out of range (−90 to 90)"
+                } else if geographic && abs(point.x) > 180 + degreeTolerance {
+                    problem = "longitude \(point.x) is out of range (−180 to 180)"
+                }
+                if problem != nil { return }
+            }
+        }
+        return problem
+    }
+
+    /// The first vertex of a geometry.
+    static func firstPoint(_ geometry: Geometry) -> Point? {
+        var first: Point?
+        geometry.forEachPart { part in
+            if first == nil { first = part.first }
+        }
+        return first
+    }
+
+    /// The attributes as a JSON object text, in the file's order, names as written.
+    static func json(_ properties: [(String, AttributeValue)]) -> String {
+        var text = "{"
+        for (index, (name, value)) in properties.enumerated() {
+            if index > 0 { text += "," }
+            appendString(name, to: &text)
+            text += ":"
+            switch value {
+            case .null: text += "null"
+            case .text(let string), .date(let string): appendString(string, to: &text)
+            case .integer(let number): text += String(number)
+            case .real(let number): text += number.isFinite ? "\(number)" : "null"
+            case .boolean(let flag): text += flag ? "true" : "false"
+            }
+        }
+        return text + "}"
+    }
+
+    /// `string` as a JSON string literal.
+    static func appendString(_ string: String, to text: inout String) {
+        text += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    text += String(format: "\\u%04x", scalar.value)
+                } else {
+                    text.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        text += "\""
+    }
+}

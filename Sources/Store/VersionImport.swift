@@ -1,0 +1,342 @@
+import Foundation
+import Geometry
+import GRDB
+
+/// What to write for one upload: where it goes (a new layer or a new version of an existing
+/// one), who sent it, and its features still in the source CRS.
+public struct VersionImportRequest: Sendable {
+    /// Where the version goes.
+    public enum Target: Sendable, Equatable {
+        /// A new private layer owned by `ownerAgencyID`. With `uniqueSuffix`, a slug already taken
+        /// gets "-2", "-3"… appended; without it, a taken slug is refused.
+        case newLayer(slug: String, uniqueSuffix: Bool, title: String, ownerAgencyID: Int64, kind: GeometryKind)
+        /// A new version of the layer `slug`, which must belong to `ownerAgencyID` and hold `kind`.
+        case existingLayer(slug: String, ownerAgencyID: Int64, kind: GeometryKind)
+    }
+
+    /// One feature: ISO WKB in the source CRS, attributes as a JSON object text, and its
+    /// record number in the file (for messages).
+    public struct Feature: Sendable {
+        public var wkb: Data
+        public var propertiesJSON: String
+        public var recordNumber: Int
+
+        public init(wkb: Data, propertiesJSON: String, recordNumber: Int) {
+            self.wkb = wkb
+            self.propertiesJSON = propertiesJSON
+            self.recordNumber = recordNumber
+        }
+    }
+
+    /// Where the data is expected to land, checked before the transaction commits.
+    public struct AreaCheck: Sendable {
+        /// The expected area in EPSG:4326, already widened by a generous margin.
+        public var box: BoundingBox
+        /// The expected area itself, unwidened: alternatives are ranked by the share of the
+        /// sample they put inside it.
+        public var core: BoundingBox
+        /// The share of features whose box must meet `box` (0…1).
+        public var minimumShareInside: Double
+        /// Other source CRSs to try when too few land inside, best guess first.
+        public var alternativeSRIDs: [Int]
+        /// Sample coordinates in the source CRS, transformed with each alternative.
+        public var sample: [Point]
+
+        public init(box: BoundingBox, core: BoundingBox, minimumShareInside: Double, alternativeSRIDs: [Int], sample: [Point]) {
+            self.box = box
+            self.core = core
+            self.minimumShareInside = minimumShareInside
+            self.alternativeSRIDs = alternativeSRIDs
+            self.sample = sample
+        }
+    }
+
+    public var target: Target
+    public var userID: Int64
+    public var username: String
+    /// The agency the audit entry is filed under.
+    public var agencyID: Int64
+    public var sourceName: String
+    public var sourceSRID: Int
+    /// The encoding's name as recorded on the version ("UTF-8", "TCVN3"…).
+    public var encoding: String
+    public var warnings: [String]
+    public var features: [Feature]
+    public var areaCheck: AreaCheck?
+    public var clientAddress: String?
+
+    public init(target: Target, userID: Int64, username: String, agencyID: Int64, sourceName: String,
+                sourceSRID: Int, encoding: String, warnings: [String], features: [Feature],
+                areaCheck: AreaCheck?, clientAddress: String? = nil) {
+        self.target = target
+        self.userID = userID
+        self.username = username
+        self.agencyID = agencyID
+        self.sourceName = sourceName
+        self.sourceSRID = sourceSRID
+        self.encoding = encoding
+        self.warnings = warnings
+        self.features = features
+        self.areaCheck = areaCheck
+        self.clientAddress = clientAddress
+    }
+}
+
+/// The version an import wrote.
+public struct VersionImportResult: Sendable, Equatable {
+    public var layerID: Int64
+    public var layerSlug: String
+    public var layerCreated: Bool
+    public var versionID: Int64
+    public var versionNumber: Int
+    public var featureCount: Int
+    /// The extent in EPSG:4326; nil only for a version without features.
+    public var bbox: BoundingBox?
+    /// Record numbers whose geometry was invalid and repaired with MakeValid.
+    public var repairedRecords: [Int]
+    /// The warnings stored on the version (the request's, plus the repair note).
+    public var warnings: [String]
+}
+
+/// Why an import wrote nothing. The transaction was rolled back in every case.
+public enum VersionImportError: Error, Equatable {
+    /// A database failure (disk full, locked…), with the store's message.
+    case store(StoreError)
+    /// The source CRS is not known to PROJ's EPSG database.
+    case unknownSRID(Int)
+    /// One record could not be transformed or repaired.
+    case record(number: Int, problem: String)
+    /// The layer named by `.existingLayer` does not exist (or is archived).
+    case layerNotFound(slug: String)
+    /// The layer belongs to another agency.
+    case layerOwnedElsewhere(slug: String, ownerCode: String)
+    /// The layer holds another geometry kind.
+    case kindMismatch(slug: String, layer: GeometryKind, data: GeometryKind)
+    /// The slug of a new layer is taken (and no suffix was allowed).
+    case slugTaken(String)
+    /// Too few features landed inside the expected area. `bestSRID` is the alternative under
+    /// which most of the sample lands inside, when one does.
+    case outsideArea(inside: Int, total: Int, bbox: BoundingBox, bestSRID: Int?)
+}
+
+/// Writes an uploaded version in one transaction: the layer (when new), the pending version
+/// row, every feature transformed to EPSG:4326 by PROJ (`ST_Transform` with EPSG codes), invalid
+/// geometries repaired with `MakeValid`, the figures (count, extent, warnings) and the audit
+/// entry. Any failure — a record that cannot be repaired, data outside the expected area, a full
+/// disk — rolls all of it back; a killed process leaves SQLite's journal to do the same.
+public struct VersionImporter: Sendable {
+    let database: SpatialDatabase
+    public init(_ database: SpatialDatabase) { self.database = database }
+
+    /// Writes `request` and returns what was written; nothing is kept when it throws.
+    public func write(_ request: VersionImportRequest) throws(VersionImportError) -> VersionImportResult {
+        do {
+            return try database.pool.write { db in try Self.write(request, db) }
+        } catch let error as VersionImportError {
+            throw error
+        } catch {
+            throw .store(SpatialDatabase.map(error))
+        }
+    }
+
+    /// The body of the transaction.
+    static func write(_ request: VersionImportRequest, _ db: Database) throws -> VersionImportResult {
+        try ensureSRID(request.sourceSRID, db)
+        let (layerID, slug, created, kind) = try layer(for: request.target, db)
+        let number = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM layer_versions WHERE layer_id = ?",
+                                      arguments: [layerID]) ?? 1
+        try db.execute(sql: """
+            INSERT INTO layer_versions(layer_id, number, created_by, source_name, source_srid, encoding)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [layerID, number, request.userID, request.sourceName, request.sourceSRID, request.encoding])
+        let versionID = db.lastInsertedRowID
+
+        let writer = try FeatureWriter(db: db, sourceSRID: request.sourceSRID, kind: kind)
+        let insert = try db.cachedStatement(sql: "INSERT INTO features(version_id, properties, geom) VALUES (?, ?, ?)")
+        var repaired: [Int] = []
+        for feature in request.features {
+            let (blob, wasRepaired) = try writer.prepare(feature)
+            if wasRepaired { repaired.append(feature.recordNumber) }
+            try insert.execute(arguments: [versionID, feature.propertiesJSON, blob])
+        }
+
+        var warnings = request.warnings
+        if !repaired.isEmpty {
+            warnings.append("\(repaired.count) invalid geometr\(repaired.count == 1 ? "y was" : "ies were") repaired with MakeValid (\(recordList(repaired)))")
+        }
+        try db.execute(sql: """
+            UPDATE layer_versions SET (feature_count, min_x, min_y, max_x, max_y) = (
+              SELECT count(*), min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), max(MbrMaxY(geom))
+              FROM features WHERE version_id = ?1), warnings = ?2
+            WHERE id = ?1
+            """, arguments: [versionID, jsonArray(warnings)])
+        let figures = try Row.fetchOne(db, sql: "SELECT feature_count, min_x, min_y, max_x, max_y FROM layer_versions WHERE id = ?",
+                                       arguments: [versionID])
+        let count: Int = figures?[0] ?? 0
+        var bbox: BoundingBox?
+        if let row = figures, let a: Double = row[1], let b: Double = row[2], let c: Double = row[3], let d: Double = row[4] {
+            bbox = BoundingBox(minX: a, minY: b, maxX: c, maxY: d)
+        }
+        if let check = request.areaCheck, let bbox, count > 0 {
+            try checkArea(check, versionID: versionID, count: count, bbox: bbox, sourceSRID: request.sourceSRID, db)
+        }
+        try db.execute(sql: """
+            INSERT INTO audit_log(user_id, username, agency_id, action, target, detail, client_address)
+            VALUES (?, ?, ?, 'layer.import', ?, ?, ?)
+            """, arguments: [request.userID, request.username, request.agencyID, slug,
+                             "version \(number), \(count) features, EPSG:\(request.sourceSRID), encoding \(request.encoding)",
+                             request.clientAddress])
+        return VersionImportResult(layerID: layerID, layerSlug: slug, layerCreated: created, versionID: versionID,
+                                   versionNumber: number, featureCount: count, bbox: bbox, repairedRecords: repaired,
+                                   warnings: warnings)
+    }
+
+    /// Makes sure `srid` is in `spatial_ref_sys`, adding it from PROJ's EPSG database if needed.
+    static func ensureSRID(_ srid: Int, _ db: Database) throws {
+        let known = { try Int.fetchOne(db, sql: "SELECT count(*) FROM spatial_ref_sys WHERE srid = ?", arguments: [srid]) ?? 0 }
+        if try known() > 0 { return }
+        _ = try? Int.fetchOne(db, sql: "SELECT InsertEpsgSrid(?)", arguments: [srid])
+        if try known() == 0 { throw VersionImportError.unknownSRID(srid) }
+    }
+
+    /// The layer the version goes into: (id, slug, whether it was created now, its kind).
+    static func layer(for target: VersionImportRequest.Target, _ db: Database) throws -> (Int64, String, Bool, GeometryKind) {
+        switch target {
+        case .newLayer(let base, let uniqueSuffix, let title, let owner, let kind):
+            var slug = base
+            var suffix = 1
+            while try Int.fetchOne(db, sql: "SELECT count(*) FROM layers WHERE slug = ?", arguments: [slug]) ?? 0 > 0 {
+                guard uniqueSuffix else { throw VersionImportError.slugTaken(base) }
+                suffix += 1
+                slug = "\(base)-\(suffix)"
+            }
+            try db.execute(sql: """
+                INSERT INTO layers(slug, title, owner_agency_id, geometry_kind, visibility) VALUES (?, ?, ?, ?, 'private')
+                """, arguments: [slug, title, owner, kind.rawValue])
+            return (db.lastInsertedRowID, slug, true, kind)
+        case .existingLayer(let slug, let owner, let kind):
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT l.id, l.owner_agency_id, l.geometry_kind, a.code FROM layers l JOIN agencies a ON a.id = l.owner_agency_id
+                WHERE l.slug = ? AND l.status = 'active'
+                """, arguments: [slug]) else { throw VersionImportError.layerNotFound(slug: slug) }
+            let id: Int64 = row[0], ownerID: Int64 = row[1], ownerCode: String = row[3]
+            guard ownerID == owner else { throw VersionImportError.layerOwnedElsewhere(slug: slug, ownerCode: ownerCode) }
+            if let stored = (row[2] as String?).flatMap(GeometryKind.init(rawValue:)) {
+                guard stored == kind else { throw VersionImportError.kindMismatch(slug: slug, layer: stored, data: kind) }
+            } else {
+                try db.execute(sql: "UPDATE layers SET geometry_kind = ? WHERE id = ?", arguments: [kind.rawValue, id])
+            }
+            return (id, slug, false, kind)
+        }
+    }
+
+    /// Refuses the version when too few features meet the expected area, naming the
+    /// alternative CRS under which the sample lands inside, if any.
+    static func checkArea(_ check: VersionImportRequest.AreaCheck, versionID: Int64, count: Int, bbox: BoundingBox,
+                          sourceSRID: Int, _ db: Database) throws {
+        let box = check.box
+        let inside = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM features WHERE version_id = ? AND MbrIntersects(geom, BuildMbr(?, ?, ?, ?, 4326))
+            """, arguments: [versionID, box.minX, box.minY, box.maxX, box.maxY]) ?? 0
+        if Double(inside) >= check.minimumShareInside * Double(count) { return }
+        var best: (srid: Int, share: Double, distance: Double)?
+        let core = check.core
+        if !check.sample.isEmpty {
+            let sample = WKB.encode(.multiPoint(check.sample))
+            let statement = try db.cachedStatement(sql: "SELECT ST_Transform(GeomFromWKB(?, ?), 4326)")
+            for srid in check.alternativeSRIDs where srid != sourceSRID {
+                guard let blob = try Data.fetchOne(statement, arguments: [sample, srid]),
+                      let decoded = try? SpatiaLiteBlob.decode(blob), case .multiPoint(let points) = decoded.geometry
+                else { continue }
+                let total = Double(max(points.count, 1))
+                guard Double(points.filter { box.contains($0) }.count) / total >= check.minimumShareInside else { continue }
+                let share = Double(points.filter { core.contains($0) }.count) / total
+                let center = decoded.mbr.center, target = core.center
+                let distance = hypot(center.x - target.x, center.y - target.y)
+                if let current = best, current.share > share || (current.share == share && current.distance <= distance) { continue }
+                best = (srid, share, distance)
+            }
+        }
+        throw VersionImportError.outsideArea(inside: inside, total: count, bbox: bbox, bestSRID: best?.srid)
+    }
+
+    /// "records 3, 7, 12" (at most ten named).
+    static func recordList(_ records: [Int]) -> String {
+        let named = records.prefix(10).map(String.init).joined(separator: ", ")
+        let more = records.count > 10 ? " and \(records.count - 10) more" : ""
+        return "record\(records.count == 1 ? "" : "s") \(named)\(more)"
+    }
+
+    /// A JSON array of strings.
+    static func jsonArray(_ strings: [String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: strings, options: [])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Turns one source record into the SpatiaLite BLOB to store: transformed to EPSG:4326,
+/// checked for finite coordinates, and repaired when invalid, keeping the layer's kind.
+struct FeatureWriter {
+    let sourceSRID: Int
+    let kind: GeometryKind
+    let transform: Statement
+    let repair: Statement
+    let extract: Statement
+    let validity: Statement
+
+    init(db: Database, sourceSRID: Int, kind: GeometryKind) throws {
+        self.sourceSRID = sourceSRID
+        self.kind = kind
+        let source = sourceSRID == 4326 ? "GeomFromWKB(?1, 4326)" : "ST_Transform(GeomFromWKB(?1, ?2), 4326)"
+        transform = try db.cachedStatement(sql: """
+            WITH t AS MATERIALIZED (SELECT \(source) AS g)
+            SELECT g, ST_IsValid(g), MbrMinX(g), MbrMinY(g), MbrMaxX(g), MbrMaxY(g), ST_IsEmpty(g) FROM t
+            """)
+        repair = try db.cachedStatement(sql: "WITH r AS MATERIALIZED (SELECT MakeValid(?) AS g) SELECT g, GeometryType(g) FROM r")
+        extract = try db.cachedStatement(sql: "SELECT CollectionExtract(?, ?)")
+        validity = try db.cachedStatement(sql: "SELECT ST_IsValid(?), ST_IsEmpty(?1)")
+    }
+
+    /// The BLOB to store for `feature`, and whether it had to be repaired.
+    func prepare(_ feature: VersionImportRequest.Feature) throws -> (Data, Bool) {
+        let record = feature.recordNumber
+        let arguments: StatementArguments = sourceSRID == 4326 ? [feature.wkb] : [feature.wkb, sourceSRID]
+        guard let row = try Row.fetchOne(transform, arguments: arguments), let blob: Data = row[0] else {
+            throw VersionImportError.record(number: record, problem: "the geometry could not be read or transformed from EPSG:\(sourceSRID)")
+        }
+        let values: [Double?] = [row[2], row[3], row[4], row[5]]
+        let box = values.compactMap { $0 }
+        guard box.count == 4, box.allSatisfy(\.isFinite), box[0] >= -180.000001, box[2] <= 180.000001,
+              box[1] >= -90.000001, box[3] <= 90.000001 else {
+            throw VersionImportError.record(number: record, problem: "the coordinates do not transform from EPSG:\(sourceSRID) to a place on Earth; check the coordinate system")
+        }
+        let valid: Int? = row[1]
+        if valid == 1 { return (blob, false) }
+        guard let fixed = try Row.fetchOne(repair, arguments: [blob]), var repaired = fixed[0] as Data? else {
+            throw VersionImportError.record(number: record, problem: "the \(kind.rawValue) is invalid and MakeValid cannot repair it")
+        }
+        let type = (fixed[1] as String?)?.uppercased() ?? ""
+        if !Self.family(of: type, is: kind) {
+            let code = kind == .point ? 1 : kind == .line ? 2 : 3
+            guard let extracted = try Data.fetchOne(extract, arguments: [repaired, code]) else {
+                let shape = type.split(separator: " ").first.map { $0.lowercased() } ?? "nothing"
+                throw VersionImportError.record(number: record, problem: "the \(kind.rawValue) is invalid and repairing it leaves a \(shape), not a \(kind.rawValue); fix the record or remove it")
+            }
+            repaired = extracted
+        }
+        guard let check = try Row.fetchOne(validity, arguments: [repaired]), (check[0] as Int?) == 1, (check[1] as Int?) != 1 else {
+            throw VersionImportError.record(number: record, problem: "the \(kind.rawValue) is invalid and MakeValid cannot repair it")
+        }
+        return (repaired, true)
+    }
+
+    /// Whether a SpatiaLite geometry type name ("MULTIPOLYGON", "POINT XY"…) belongs to `kind`.
+    static func family(of type: String, is kind: GeometryKind) -> Bool {
+        let name = type.split(separator: " ").first.map(String.init) ?? type
+        switch kind {
+        case .point: return name == "POINT" || name == "MULTIPOINT"
+        case .line: return name == "LINESTRING" || name == "MULTILINESTRING"
+        case .polygon: return name == "POLYGON" || name == "MULTIPOLYGON"
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+import Store
+import Testing
+
+/// `bando import` and `bando export` as an administrator's script runs them.
+@Suite struct ImportCommandTests {
+    /// A migrated database with agency "stnmt" and its editor "bien", in a new folder.
+    func prepare() throws -> (folder: String, db: String) {
+        let folder = NSTemporaryDirectory() + "bando-import-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let db = folder + "/bando.sqlite"
+        let migrated = try BandoBinary.run(["migrate", "--db", db])
+        guard migrated.0 == 0 else { throw RawClient.Failure(description: "migrate failed: \(migrated.2)") }
+        let database = try SpatialDatabase(path: db)
+        try AgencyRepository(database).create(code: "stnmt", name: "Sở Tài nguyên và Môi trường", kind: .department, parentCode: nil)
+        try UserRepository(database).create(username: "bien", displayName: "Biên tập", agencyCode: "stnmt", role: .editor, passwordHash: "x")
+        try database.pool.close()
+        return (folder, db)
+    }
+
+    func write(_ text: String, to path: String) {
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    }
+
+    static let schools = """
+        {"type":"FeatureCollection","features":[
+        {"type":"Feature","geometry":{"type":"Point","coordinates":[106.1,21.3]},"properties":{"Tên trường":"Trường THCS Lê Lợi","số học sinh":512,"công lập":true}},
+        {"type":"Feature","geometry":{"type":"Point","coordinates":[106.4,21.5]},"properties":{"Tên trường":"Trường Tiểu học Kim Sơn","số học sinh":300,"công lập":false}}
+        ]}
+        """
+
+    @Test func importJSONLastLineCarriesEveryKey() throws {
+        let (folder, db) = try prepare(); defer { try? FileManager.default.removeItem(atPath: folder) }
+        write(Self.schools, to: folder + "/truong.geojson")
+        let result = try BandoBinary.run(["import", "--db", db, "--agency", "stnmt", "--user", "bien", "--title", "Trường học",
+                                          "--json", folder + "/truong.geojson"])
+        #expect(result.0 == 0, "\(result.2)")
+        let last = result.1.split(separator: "\n").last.map(String.init) ?? ""
+        let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
+        #expect(Set(object?.keys.map { $0 } ?? []) == ["layer", "version", "status", "features", "bbox", "source_srid", "encoding", "warnings"])
+        #expect(object?["layer"] as? String == "truong-hoc" && object?["version"] as? Int == 1)
+        #expect(object?["status"] as? String == "pending" && object?["features"] as? Int == 2)
+        #expect(object?["bbox"] as? [Double] == [106.1, 21.3, 106.4, 21.5])
+        #expect(object?["source_srid"] as? Int == 4326 && object?["encoding"] as? String == "UTF-8")
+        #expect((object?["warnings"] as? [String])?.isEmpty == true)
+        let human = try BandoBinary.run(["import", "--db", db, "--agency", "stnmt", "--user", "bien", "--layer", "truong-hoc",
+                                         folder + "/truong.geojson"])
+        #expect(human.0 == 0 && human.1.contains("Layer truong-hoc: version 2 (pending), 2 point features"))
+    }
+
+    @Test func projectedCSVWithoutSridListsTheVN2000Choices() throws {
+        let (folder, db) = try prepare(); defer { try? FileManager.default.removeItem(atPath: folder) }
+        write("ten,x,y\nMốc A,416785.4281,2353056.3814\n", to: folder + "/moc.csv")
+        let result = try BandoBinary.run(["import", "--db", db, "--agency", "stnmt", "--user", "bien", "--json", folder + "/moc.csv"])
+        #expect(result.0 != 0)
+        #expect(result.1.isEmpty)
+        #expect(result.2.contains("--srid") && result.2.contains("4326"))
+        #expect(result.2.contains("9214  VN-2000 múi 3° KTT 107°00′") && result.2.contains("3405  VN-2000 UTM múi 48N"))
+        let fixed = try BandoBinary.run(["import", "--db", db, "--agency", "stnmt", "--user", "bien", "--srid", "9214", "--json",
+                                         folder + "/moc.csv"])
+        #expect(fixed.0 == 0, "\(fixed.2)")
+        #expect(fixed.1.contains("\"bbox\":[106.2"))
+    }
+
+    @Test func exportRoundTrip() throws {
+        let (folder, db) = try prepare(); defer { try? FileManager.default.removeItem(atPath: folder) }
+        write(Self.schools, to: folder + "/truong.geojson")
+        let imported = try BandoBinary.run(["import", "--db", db, "--agency", "stnmt", "--user", "bien", "--json", folder + "/truong.geojson"])
+        #expect(imported.0 == 0, "\(imported.2)")
+        let unpublished = try BandoBinary.run(["export", "--db", db, "--layer", "truong"])
+        #expect(unpublished.0 != 0 && unpublished.2.contains("no published version"))
+        let database = try SpatialDatabase(path: db)
+        guard case .found(let version) = try LayerRepository(database).lookupVersion(slug: "truong", number: 1) else {
+            Issue.record("version 1 of truong not found")
+            return
+        }
+        try LayerRepository(database).publish(versionID: version.versionID, decidedBy: nil)
+        let output = folder + "/xuat.geojson"
+        let exported = try BandoBinary.run(["export", "--db", db, "--layer", "truong", "--format", "geojson", "-o", output])
+        #expect(exported.0 == 0, "\(exported.2)")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains(#""properties":{"Tên trường":"Trường THCS Lê Lợi","số học sinh":512,"công lập":true}"#))
+        let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        let features = json?["features"] as? [[String: Any]] ?? []
+        #expect(features.count == 2)
+        let names = features.compactMap { ($0["properties"] as? [String: Any])?["Tên trường"] as? String }
+        #expect(names == ["Trường THCS Lê Lợi", "Trường Tiểu học Kim Sơn"])
+        let toStandardOutput = try BandoBinary.run(["export", "--db", db, "--layer", "truong", "--version", "1"])
+        #expect(toStandardOutput.0 == 0 && toStandardOutput.1 == text)
+        let unknown = try BandoBinary.run(["export", "--db", db, "--layer", "khong-co"])
+        #expect(unknown.0 != 0 && unknown.2.contains("there is no layer \"khong-co\""))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".part") }.isEmpty)
+    }
+
+    @Test func killedMidImportLeavesTheDatabaseAsBefore() throws {
+        let (folder, db) = try prepare(); defer { try? FileManager.default.removeItem(atPath: folder) }
+        let features = (0..<30_000).map { index in
+            "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[\(106 + Double(index) * 1e-5),21.3]},\"properties\":{\"stt\":\(index)}}"
+        }
+        let data = folder + "/data"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        write("{\"type\":\"FeatureCollection\",\"features\":[" + features.joined(separator: ",") + "]}", to: data + "/nhieu.geojson")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BandoBinary.path ?? "/nonexistent/bando")
+        process.arguments = ["import", "--db", db, "--agency", "stnmt", "--user", "bien", data + "/nhieu.geojson"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill it once the write transaction is under way: the WAL file has grown past a few pages.
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline {
+            let wal = (try? FileManager.default.attributesOfItem(atPath: db + "-wal")[.size] as? Int) ?? 0
+            if wal > 200_000 { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let database = try SpatialDatabase(path: db)
+        let counts = try database.read { db in
+            try ["layers", "layer_versions", "features", "audit_log"].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1 }
+        }
+        #expect(process.terminationReason == .uncaughtSignal, "the import ended before it was killed")
+        #expect(counts == [0, 0, 0, 0])
+        let stray = try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { !["bando.sqlite", "bando.sqlite-wal", "bando.sqlite-shm", "data"].contains($0) }
+        #expect(stray.isEmpty, "\(stray)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data) == ["nhieu.geojson"])
+    }
+}
