@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Portal
 
 /// `bando`: the provincial shared-map portal.
 @main
@@ -24,6 +25,7 @@ struct DatabaseOptions: ParsableArguments {
 
 /// Prints a message to standard error and exits with a failure code.
 func fail(_ message: String) -> ExitCode {
+    LogSink.standardError.flush()
     FileHandle.standardError.write(Data("bando: \(message)\n".utf8))
     return ExitCode(1)
 }

@@ -34,6 +34,8 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
+        LoggingSystem.bootstrap { label in BufferedLogHandler(label: label) }
+        defer { LogSink.standardError.flush() }
         var logger = Logger(label: "bando")
         logger.logLevel = Logger.Level(rawValue: env["BANDO_LOG_LEVEL"] ?? "info") ?? .info
         do {
