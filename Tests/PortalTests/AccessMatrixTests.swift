@@ -22,11 +22,13 @@ import Store
 
     /// Everyone who asks: nil is the public.
     static let actors: [String?] = [nil, "sysadmin"]
-        + ["stnmt", "syt", "sgddt", "sxd"].flatMap { code in ["viewer", "editor", "approver", "admin"].map { "\(code).\($0)" } }
+        + ["stnmt", "syt", "sgddt", "sxd", "xa-yen-duc", "phuong-mao-khe"].flatMap { code in
+            ["viewer", "editor", "approver", "admin"].map { "\(code).\($0)" }
+        }
 
     static func agency(of username: String?) -> String? {
         guard let username else { return nil }
-        return username == "sysadmin" ? "ttcntt" : String(username.split(separator: ".")[0])
+        return username == "sysadmin" ? "ttcntt" : String(username.split(separator: ".", maxSplits: 1)[0])
     }
 
     /// A tile over the province at z 10 that every demo layer touches.
