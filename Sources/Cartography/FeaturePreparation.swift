@@ -329,21 +329,6 @@ struct FeaturePreparer {
         clipLine(count: n, to: &out)
     }
 
-    /// One Liang–Barsky boundary test: narrows t0...t1, false when the segment misses.
-    @inline(__always)
-    private static func clipTest(_ p: Double, _ q: Double, _ t0: inout Double, _ t1: inout Double) -> Bool {
-        if p == 0 { return q >= 0 }
-        let r = q / p
-        if p < 0 {
-            if r > t1 { return false }
-            if r > t0 { t0 = r }
-        } else {
-            if r < t0 { return false }
-            if r < t1 { t1 = r }
-        }
-        return true
-    }
-
     /// Liang–Barsky per segment of `ring`, emitting each stretch inside the clip box as an open
     /// contour.
     private mutating func clipLine(count n: Int, to out: inout Polylines) {
@@ -360,10 +345,10 @@ struct FeaturePreparer {
                     let ax = p[2 * i], ay = p[2 * i + 1], bx = p[2 * i + 2], by = p[2 * i + 3]
                     let dx = bx - ax, dy = by - ay
                     var t0 = 0.0, t1 = 1.0
-                    var visible = Self.clipTest(-dx, ax - loX, &t0, &t1)
-                    visible = visible && Self.clipTest(dx, hiX - ax, &t0, &t1)
-                    visible = visible && Self.clipTest(-dy, ay - loY, &t0, &t1)
-                    visible = visible && Self.clipTest(dy, hiY - ay, &t0, &t1)
+                    var visible = Clip.narrow(-dx, ax - loX, &t0, &t1)
+                    visible = visible && Clip.narrow(dx, hiX - ax, &t0, &t1)
+                    visible = visible && Clip.narrow(-dy, ay - loY, &t0, &t1)
+                    visible = visible && Clip.narrow(dy, hiY - ay, &t0, &t1)
                     if !visible || t0 > t1 {
                         flush(w, &out)
                         continue

@@ -22,20 +22,9 @@ public struct GeoJSONWriter: Sendable {
         } else {
             text += "null"
         }
-        text += ",\"properties\":{"
-        for (index, (name, value)) in feature.properties.enumerated() {
-            if index > 0 { text += "," }
-            JSONText.appendString(name, to: &text)
-            text += ":"
-            switch value {
-            case .null: text += "null"
-            case .text(let string), .date(let string): JSONText.appendString(string, to: &text)
-            case .integer(let number): text += String(number)
-            case .real(let number): text += number.isFinite ? "\(number)" : "null"
-            case .boolean(let flag): text += flag ? "true" : "false"
-            }
-        }
-        text += "}}"
+        text += ",\"properties\":"
+        JSONText.appendObject(feature.properties, to: &text)
+        text += "}"
         return text
     }
 

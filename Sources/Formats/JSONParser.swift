@@ -73,8 +73,28 @@ indirect enum JSONValue {
 }
 
 /// Writing JSON strings.
-enum JSONText {
-    static func appendString(_ value: String, to text: inout String) {
+public enum JSONText {
+    /// Appends attributes as a JSON object, in their order, names as written; non-finite
+    /// numbers become null.
+    public static func appendObject(_ properties: [(String, AttributeValue)], to text: inout String) {
+        text += "{"
+        for (index, (name, value)) in properties.enumerated() {
+            if index > 0 { text += "," }
+            appendString(name, to: &text)
+            text += ":"
+            switch value {
+            case .null: text += "null"
+            case .text(let string), .date(let string): appendString(string, to: &text)
+            case .integer(let number): text += String(number)
+            case .real(let number): text += number.isFinite ? "\(number)" : "null"
+            case .boolean(let flag): text += flag ? "true" : "false"
+            }
+        }
+        text += "}"
+    }
+
+    /// Appends `value` as a JSON string literal (quotes, escapes, control characters as \\u00XX).
+    public static func appendString(_ value: String, to text: inout String) {
         text += "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -18,8 +18,9 @@ public enum Clip {
     }
 
     /// One Liang–Barsky test: narrows `t0...t1` to where `p·t ≤ q`; false when nothing is left.
-    @inline(__always)
-    private static func narrow(_ p: Double, _ q: Double, _ t0: inout Double, _ t1: inout Double) -> Bool {
+    /// Public and inlinable so the renderer's own clipping loop uses the same step at full speed.
+    @inlinable @inline(__always)
+    public static func narrow(_ p: Double, _ q: Double, _ t0: inout Double, _ t1: inout Double) -> Bool {
         if p == 0 { return q >= 0 }
         let r = q / p
         if p < 0 {

@@ -82,17 +82,17 @@ public struct ImportOutcome: Sendable, Equatable {
     /// source_srid, encoding, warnings.
     public var json: String {
         var text = "{\"layer\":"
-        ValidatedFeatures.appendString(layerSlug, to: &text)
+        JSONText.appendString(layerSlug, to: &text)
         text += ",\"version\":\(versionNumber),\"status\":"
-        ValidatedFeatures.appendString(status, to: &text)
+        JSONText.appendString(status, to: &text)
         text += ",\"features\":\(featureCount),\"bbox\":["
         text += [bbox.minX, bbox.minY, bbox.maxX, bbox.maxY].map { "\($0)" }.joined(separator: ",")
         text += "],\"source_srid\":\(sourceSRID),\"encoding\":"
-        ValidatedFeatures.appendString(encoding, to: &text)
+        JSONText.appendString(encoding, to: &text)
         text += ",\"warnings\":["
         for (index, warning) in warnings.enumerated() {
             if index > 0 { text += "," }
-            ValidatedFeatures.appendString(warning, to: &text)
+            JSONText.appendString(warning, to: &text)
         }
         return text + "]}"
     }

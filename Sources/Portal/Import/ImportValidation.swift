@@ -145,40 +145,8 @@ struct ValidatedFeatures {
 
     /// The attributes as a JSON object text, in the file's order, names as written.
     static func json(_ properties: [(String, AttributeValue)]) -> String {
-        var text = "{"
-        for (index, (name, value)) in properties.enumerated() {
-            if index > 0 { text += "," }
-            appendString(name, to: &text)
-            text += ":"
-            switch value {
-            case .null: text += "null"
-            case .text(let string), .date(let string): appendString(string, to: &text)
-            case .integer(let number): text += String(number)
-            case .real(let number): text += number.isFinite ? "\(number)" : "null"
-            case .boolean(let flag): text += flag ? "true" : "false"
-            }
-        }
-        return text + "}"
-    }
-
-    /// `string` as a JSON string literal.
-    static func appendString(_ string: String, to text: inout String) {
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    text += String(format: "\\u%04x", scalar.value)
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
+        var text = ""
+        JSONText.appendObject(properties, to: &text)
+        return text
     }
 }
