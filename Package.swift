@@ -56,10 +56,13 @@ let package = Package(
         .testTarget(name: "RasterTests", dependencies: ["Raster", "PNGTestSupport"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Geometry"]),
+        .target(name: "FormatsTestSupport", dependencies: [
+            "Formats", "Geometry", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], path: "Tests/FormatsTestSupport"),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Geometry", "FormatsTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CartographyTests", dependencies: ["Cartography", "Geometry", "Raster"]),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "HTTP", "Store", "Cartography", "Geometry", "PNGTestSupport"]),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "HTTP", "Store", "Cartography", "Geometry", "PNGTestSupport", "FormatsTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Portal", "HTTP", "Store"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import GRDB
+import FormatsTestSupport
 import Testing
 @testable import Formats
 

@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import FormatsTestSupport
 import Testing
 @testable import Formats
 

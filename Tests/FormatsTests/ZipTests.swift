@@ -1,4 +1,5 @@
 import Foundation
+import FormatsTestSupport
 import Testing
 import ZIPFoundation
 @testable import Formats

@@ -5,6 +5,7 @@ import GRDB
 @testable import Portal
 import Store
 import Testing
+import FormatsTestSupport
 import ZIPFoundation
 
 /// A fresh migrated database with one agency ("stnmt": an editor and a viewer) and another
@@ -369,11 +370,11 @@ func within(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool { abs(a - b) 
     @Test func zippedShapefileInVN2000KeepsVietnameseText() throws {
         let db = try ImportDatabase(province: true); defer { db.remove() }
         let projected = try db.project([(106.2, 21.27), (106.5, 21.4)], to: 9214)
-        let shapes = ImportTestShapefile(shapeType: 1, points: projected.map { Point(x: $0.0, y: $0.1) }).build()
-        var dbf = ImportTestDBF(fields: [("TEN", 40)], records: [["Trường Tiểu học Kim Sơn"], ["Trạm y tế xã Hồng Thái"]])
-        dbf.recordCount = 2
+        let shapes = ShapefileBuilder(shapeType: 1, shapes: projected.map { .point(Point(x: $0.0, y: $0.1)) }).build()
+        let dbf = DBFBuilder(fields: [.init(name: "TEN", type: "C", length: 40)],
+                             records: [["Trường Tiểu học Kim Sơn"], ["Trạm y tế xã Hồng Thái"]])
         let zip = db.folder + "/truong.zip"
-        try makeImportTestZip(at: zip, entries: [("truong.shp", shapes.shp), ("truong.shx", shapes.shx),
+        try makeZip(at: zip, entries: [("truong.shp", shapes.shp), ("truong.shx", shapes.shx),
                                                  ("truong.dbf", dbf.build()), ("truong.cpg", Array("UTF-8".utf8))])
         let outcome = try db.run(zip, srid: 9214)
         #expect(outcome.featureCount == 2 && outcome.encoding == "UTF-8" && outcome.sourceSRID == 9214)
@@ -410,90 +411,5 @@ func within(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool { abs(a - b) 
         #expect(importError { _ = try export.version(slug: "truong", number: 7) }?.description
             == "layer truong has no version 7 (its versions are 1)")
         #expect(importError { _ = try export.version(slug: "khong-co", number: nil) } == .unknownLayer("khong-co"))
-    }
-}
-
-// MARK: Builders for the files above
-
-/// A point shapefile (.shp and .shx) for tests.
-struct ImportTestShapefile {
-    var shapeType: Int
-    var points: [Point]
-
-    static func le32(_ value: Int) -> [UInt8] {
-        let raw = UInt32(bitPattern: Int32(truncatingIfNeeded: value))
-        return (0..<4).map { UInt8((raw >> (8 * UInt32($0))) & 0xFF) }
-    }
-
-    static func be32(_ value: Int) -> [UInt8] { le32(value).reversed() }
-
-    static func le64(_ value: Double) -> [UInt8] {
-        let raw = value.bitPattern
-        return (0..<8).map { UInt8((raw >> (8 * UInt64($0))) & 0xFF) }
-    }
-
-    func build() -> (shp: [UInt8], shx: [UInt8]) {
-        var records = [UInt8](), index = [UInt8]()
-        for (number, point) in points.enumerated() {
-            let body = Self.le32(shapeType) + Self.le64(point.x) + Self.le64(point.y)
-            index += Self.be32((100 + records.count) / 2) + Self.be32(body.count / 2)
-            records += Self.be32(number + 1) + Self.be32(body.count / 2) + body
-        }
-        let box = BoundingBox(points: points)
-        func header(length: Int) -> [UInt8] {
-            Self.be32(9994) + [UInt8](repeating: 0, count: 20) + Self.be32(length / 2) + Self.le32(1000) + Self.le32(shapeType)
-                + Self.le64(box.minX) + Self.le64(box.minY) + Self.le64(box.maxX) + Self.le64(box.maxY)
-                + [UInt8](repeating: 0, count: 32)
-        }
-        return (header(length: 100 + records.count) + records, header(length: 100 + index.count) + index)
-    }
-}
-
-/// A dBase III file of text fields, in UTF-8, for tests.
-struct ImportTestDBF {
-    var fields: [(name: String, length: Int)]
-    var records: [[String]]
-    var recordCount = 0
-
-    func build() -> [UInt8] {
-        let headerLength = 32 + 32 * fields.count + 1
-        let recordLength = 1 + fields.reduce(0) { $0 + $1.length }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        bytes[0] = 0x03
-        bytes[1] = 124; bytes[2] = 1; bytes[3] = 1
-        for index in 0..<4 { bytes[4 + index] = UInt8((UInt32(recordCount) >> (8 * UInt32(index))) & 0xFF) }
-        bytes[8] = UInt8(headerLength & 0xFF); bytes[9] = UInt8(headerLength >> 8)
-        bytes[10] = UInt8(recordLength & 0xFF); bytes[11] = UInt8(recordLength >> 8)
-        for field in fields {
-            var descriptor = [UInt8](repeating: 0, count: 32)
-            let name = Array(field.name.utf8.prefix(10))
-            descriptor.replaceSubrange(0..<name.count, with: name)
-            descriptor[11] = UInt8(ascii: "C")
-            descriptor[16] = UInt8(field.length)
-            bytes += descriptor
-        }
-        bytes.append(0x0D)
-        for record in records {
-            bytes.append(0x20)
-            for (fieldIndex, field) in fields.enumerated() {
-                let encoded = Array(Array((fieldIndex < record.count ? record[fieldIndex] : "").utf8).prefix(field.length))
-                bytes += encoded + [UInt8](repeating: 0x20, count: field.length - encoded.count)
-            }
-        }
-        bytes.append(0x1A)
-        return bytes
-    }
-}
-
-/// Writes a zip archive with ZIPFoundation.
-func makeImportTestZip(at path: String, entries: [(String, [UInt8])]) throws {
-    let url = URL(fileURLWithPath: path)
-    try? FileManager.default.removeItem(at: url)
-    let archive = try Archive(url: url, accessMode: .create)
-    for (name, bytes) in entries {
-        let data = Data(bytes)
-        try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
-            data.subdata(in: Int(position)..<Int(position) + size)
-        }
     }
 }
