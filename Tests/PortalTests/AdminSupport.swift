@@ -16,39 +16,13 @@ final class AdminFixture: PortalFixture {
     let handler: Handler
 
     private init() throws {
-        folder = NSTemporaryDirectory() + "bando-admin-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let resources = try Resources(root: repositoryRoot)
-        database = try SpatialDatabase(path: folder + "/demo.sqlite")
-        try Migrator(directory: resources.migrations).migrate(database)
-        _ = try DemoSeeder(database: database).seed(password: AdminSupport.password)
-        portal = try Portal(database: database, resources: resources, dataDirectory: folder + "/data")
-        handler = portal.makeRouter().handler
+        let seeded = try SeededPortal(prefix: "bando-admin-", password: AdminSupport.password)
+        (folder, database, portal, handler) = (seeded.folder, seeded.database, seeded.portal, seeded.handler)
     }
 
     var demoPassword: String { AdminSupport.password }
 
     func browserAddress() -> String { "10.2.\(Int.random(in: 0...255)).\(Int.random(in: 1...250))" }
-
-    /// Runs a request through the router and the portal's error pages, as the server would.
-    func respond(_ target: String, method: HTTPMethod = .GET, headers: [(String, String)] = [],
-                 form: [(String, String)]? = nil, remoteAddress: String) throws -> Response {
-        var h = HTTPHeaders()
-        for (name, value) in headers { h.add(name, value) }
-        var body = RequestBody.none
-        if let form {
-            h.add("Content-Type", "application/x-www-form-urlencoded")
-            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-            body = .bytes(Array(form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
-                .joined(separator: "&").utf8))
-        }
-        let request = try Request(method: method, target: target, headers: h, body: body, remoteAddress: remoteAddress)
-        do {
-            return try handler(request)
-        } catch let error as HTTPError {
-            return portal.errorPage(error, request)
-        }
-    }
 }
 
 /// Fresh agencies, accounts and layers for one test, and the audit entries an action left.

@@ -20,21 +20,27 @@ final class DemoFixture: PortalFixture {
     let accounts: [DemoSeeder.Account]
 
     private init() throws {
-        folder = NSTemporaryDirectory() + "bando-portal-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let resources = try Resources(root: repositoryRoot)
-        database = try SpatialDatabase(path: folder + "/demo.sqlite")
-        try Migrator(directory: resources.migrations).migrate(database)
-        accounts = try DemoSeeder(database: database).seed(password: Self.password)
-        portal = try Portal(database: database, resources: resources, dataDirectory: folder + "/data")
-        let router = portal.makeRouter()
-        handler = router.handler
+        let seeded = try SeededPortal(prefix: "bando-portal-", password: Self.password)
+        (folder, database, portal, handler, accounts) = (seeded.folder, seeded.database, seeded.portal, seeded.handler, seeded.accounts)
     }
 
     var demoPassword: String { Self.password }
 
     func browserAddress() -> String { "10.0.0.\(Int.random(in: 1...250))" }
+}
 
+/// A seeded portal that tests drive in-process, the way `Browser` does.
+protocol PortalFixture: Sendable {
+    /// The password the fixture's demo accounts were seeded with.
+    var demoPassword: String { get }
+    var portal: Portal { get }
+    var handler: Handler { get }
+
+    /// A client address for a new browser that is not given one.
+    func browserAddress() -> String
+}
+
+extension PortalFixture {
     /// Runs a request through the router and the portal's error pages, as the server would.
     func respond(_ target: String, method: HTTPMethod = .GET, headers: [(String, String)] = [],
                  form: [(String, String)]? = nil, remoteAddress: String = "127.0.0.1") throws -> Response {
@@ -57,17 +63,24 @@ final class DemoFixture: PortalFixture {
     }
 }
 
-/// A seeded portal that tests drive in-process, the way `Browser` does.
-protocol PortalFixture: Sendable {
-    /// The password the fixture's demo accounts were seeded with.
-    var demoPassword: String { get }
+/// The demo province seeded into a new temporary folder, with its portal and router.
+struct SeededPortal {
+    let folder: String
+    let database: SpatialDatabase
+    let portal: Portal
+    let handler: Handler
+    let accounts: [DemoSeeder.Account]
 
-    /// A client address for a new browser that is not given one.
-    func browserAddress() -> String
-
-    /// Runs a request through the router and the portal's error pages, as the server would.
-    func respond(_ target: String, method: HTTPMethod, headers: [(String, String)],
-                 form: [(String, String)]?, remoteAddress: String) throws -> Response
+    init(prefix: String, password: String) throws {
+        folder = NSTemporaryDirectory() + prefix + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let resources = try Resources(root: repositoryRoot)
+        database = try SpatialDatabase(path: folder + "/demo.sqlite")
+        try Migrator(directory: resources.migrations).migrate(database)
+        accounts = try DemoSeeder(database: database).seed(password: password)
+        portal = try Portal(database: database, resources: resources, dataDirectory: folder + "/data")
+        handler = portal.makeRouter().handler
+    }
 }
 
 /// A browser's cookie jar and sign-in, against an in-process portal.

@@ -6,7 +6,7 @@ import Store
 
 /// A demo province of the map tests' own: they publish versions and change styles, so they do
 /// not share `DemoFixture`'s database. Seeded once per test process.
-final class MapFixture: Sendable {
+final class MapFixture: PortalFixture {
     static let shared: MapFixture? = try? MapFixture()
 
     let folder: String
@@ -15,27 +15,13 @@ final class MapFixture: Sendable {
     let handler: Handler
 
     private init() throws {
-        folder = NSTemporaryDirectory() + "bando-map-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let resources = try Resources(root: repositoryRoot)
-        database = try SpatialDatabase(path: folder + "/demo.sqlite")
-        try Migrator(directory: resources.migrations).migrate(database)
-        _ = try DemoSeeder(database: database).seed(password: "demo-password-1")
-        portal = try Portal(database: database, resources: resources, dataDirectory: folder + "/data")
-        handler = portal.makeRouter().handler
+        let seeded = try SeededPortal(prefix: "bando-map-", password: DemoFixture.password)
+        (folder, database, portal, handler) = (seeded.folder, seeded.database, seeded.portal, seeded.handler)
     }
 
-    /// Runs a request through the router and the portal's error pages, as the server would.
-    func respond(_ target: String, headers: [(String, String)] = []) throws -> Response {
-        var h = HTTPHeaders()
-        for (name, value) in headers { h.add(name, value) }
-        let request = try Request(method: .GET, target: target, headers: h, body: .none, remoteAddress: "127.0.0.1")
-        do {
-            return try handler(request)
-        } catch let error as HTTPError {
-            return portal.errorPage(error, request)
-        }
-    }
+    var demoPassword: String { DemoFixture.password }
+
+    func browserAddress() -> String { "10.4.0.\(Int.random(in: 1...250))" }
 
     /// A new public layer of the agency "sxd" with one published version of `wkt` features.
     @discardableResult
