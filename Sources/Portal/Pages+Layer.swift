@@ -3,8 +3,10 @@ import HTTP
 import Store
 
 extension Portal {
-    /// `/layers/{slug}`: title, agency, sector, description, geometry kind, feature count, extent.
-    /// A layer the visitor may not see answers exactly as one that does not exist.
+    /// `/layers/{slug}`: title, agency, sector, description, geometry kind, feature count, extent,
+    /// the metadata of the layer, and the doors the visitor may use (map, table, download; for the
+    /// owner agency: upload, edit, style, versions). A layer the visitor may not see answers
+    /// exactly as one that does not exist.
     func layerPage(_ request: Request) throws -> Response {
         let slug = request.parameters["slug"] ?? ""
         let layer = try authorizedLayer(slug, request, .view)
@@ -19,7 +21,39 @@ extension Portal {
                 "east": Self.degrees(maxX), "north": Self.degrees(maxY),
             ]
         }
+        context.merge(try layerMetadataContext(layer, language)) { _, new in new }
+        let may = layerPermissions(layer, request)
+        context["may"] = may
+        if may["view_pending"] == true {
+            let versions = VersionRepository(database)
+            let pending = try versions.pendingCount(layerID: layer.id)
+            if pending > 0 {
+                context["has_pending"] = true
+                context["pending_count"] = pending
+            }
+            if let rejected = try versions.latestRejection(layerID: layer.id) {
+                context["rejection"] = ["number": rejected.number, "reason": rejected.reason ?? "",
+                                        "by": rejected.decidedBy ?? "", "at": rejected.decidedAt ?? ""]
+            }
+        }
         return page("layer", request, title: layer.title, ["layer": context])
+    }
+
+    /// What the request's actor may do with `layer`, door by door, as the policy decides — for
+    /// pages to show only the links that will work.
+    func layerPermissions(_ layer: LayerSummary, _ request: Request) -> [String: Bool] {
+        let actor = self.actor(for: request)
+        let grant = actor.flatMap { try? layers.findForAccess(slug: layer.slug, agencyID: $0.agencyID)?.grant }
+        let facts = LayerFacts(ownerAgencyID: layer.agencyID, visibility: layer.visibility,
+                               isPublished: layer.publishedVersion != nil, grant: grant)
+        let published = layer.publishedVersion != nil
+        return [
+            "view_data": published && Policy.can(actor, .viewData, facts),
+            "download": published && Policy.can(actor, .download, facts),
+            "view_pending": Policy.can(actor, .viewPending, facts),
+            "edit": Policy.can(actor, .edit, facts),
+            "approve": Policy.can(actor, .approve, facts),
+        ]
     }
 
     static func degrees(_ value: Double) -> String { String(format: "%.5f", value) }

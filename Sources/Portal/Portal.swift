@@ -76,6 +76,10 @@ public final class Portal: Sendable {
             vendorFiles.respond(to: request, relativePath: request.parameters["path"] ?? "")
         }
         registerMapRoutes(on: router)
+        registerVersionRoutes(on: router)
+        registerUploadRoutes(on: router)
+        registerTableRoutes(on: router)
+        registerEditingRoutes(on: router)
         registerAdminRoutes(on: router)
         return router
     }

@@ -186,6 +186,7 @@ public struct VersionImporter: Sendable {
             """, arguments: [request.userID, request.username, request.agencyID, slug,
                              "version \(number), \(count) features, EPSG:\(request.sourceSRID), encoding \(request.encoding)",
                              request.clientAddress])
+        try LayerEvents.record(db, layerID: layerID, versionID: versionID, action: .submitted, userID: request.userID)
         return VersionImportResult(layerID: layerID, layerSlug: slug, layerCreated: created, versionID: versionID,
                                    versionNumber: number, featureCount: count, bbox: bbox, repairedRecords: repaired,
                                    warnings: warnings)
