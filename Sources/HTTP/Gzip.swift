@@ -10,7 +10,7 @@ public enum Gzip {
     /// Media types worth compressing.
     static let compressibleTypes: [String] = [
         "text/html", "text/css", "text/plain", "application/javascript", "text/javascript",
-        "application/json", "image/svg+xml",
+        "application/json", "application/geo+json", "image/svg+xml",
     ]
 
     /// Whether a Content-Type value names a compressible media type (parameters ignored).

@@ -29,6 +29,7 @@ import Testing
         #expect(Gzip.accepts("*"))
         #expect(!Gzip.accepts(nil))
         #expect(Gzip.isCompressible(contentType: "application/json; charset=utf-8"))
+        #expect(Gzip.isCompressible(contentType: "application/geo+json"), "GeoJSON downloads are compressed")
         #expect(!Gzip.isCompressible(contentType: "image/png"))
     }
 

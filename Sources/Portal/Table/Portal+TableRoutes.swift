@@ -1,6 +1,17 @@
 import HTTP
 
 extension Portal {
-    /// Routes of the attribute table, feature pages, feature edits and downloads.
-    func registerTableRoutes(on router: Router) {}
+    /// Routes of the attribute table, feature pages, feature edits and downloads. Every one
+    /// reaches its layer through `authorizedLayer` (published data with `.viewData` or
+    /// `.download`, other versions with `.viewPending`, edits with `.edit`).
+    func registerTableRoutes(on router: Router) {
+        router.get("/layers/:slug/table") { [self] request in try attributeTablePage(request) }
+        router.get("/layers/:slug/features/:id") { [self] request in
+            (request.parameters["id"] ?? "").hasSuffix(".geojson") ? try featureGeoJSON(request) : try featurePage(request)
+        }
+        router.post("/layers/:slug/features/:id/edit") { [self] request in try editFeature(request) }
+        router.post("/layers/:slug/features/:id/delete") { [self] request in try deleteFeature(request) }
+        router.get("/layers/:slug/download.geojson") { [self] request in try downloadPublished(request) }
+        router.get("/layers/:slug/versions/:number/download.geojson") { [self] request in try downloadVersion(request) }
+    }
 }

@@ -1,0 +1,89 @@
+import Foundation
+import HTTP
+import Store
+
+extension Portal {
+    /// `POST /layers/{slug}/features/{id}/edit`: the editor's new attribute values become a new
+    /// pending version (a copy of the feature's version with the change); then to the feature's
+    /// page in that version. Refused values come back on the form with a problem per field.
+    func editFeature(_ request: Request) throws -> Response {
+        let form = try checkedForm(request)
+        let (layer, version, feature) = try editableFeature(request)
+        let language = Localizer.language(for: request)
+        let versionFields = try FeatureRepository(database).fields(versionID: version.id)
+        let fields = AttributeInput.fields(of: feature, versionFields: versionFields)
+        var state = FeatureFormState()
+        var changes: [AttributeChange] = []
+        for (index, field) in fields.enumerated() {
+            let name = AttributeInput.inputName(index)
+            guard form.fields.contains(where: { $0.name == name }) else { continue }
+            let typed = form.raw(name)
+            state.typed[index] = typed
+            do throws(AttributeInput.Problem) {
+                let current = AttributeInput.current(feature, field.name)
+                if let value = try AttributeInput.change(typed, kind: field.kind, current: current) {
+                    guard VersionEdits.canEdit(field: field.name) else { throw AttributeInput.Problem(key: "table_problem_field_name") }
+                    changes.append(AttributeChange(field: field.name, value: value))
+                }
+            } catch {
+                state.problems[index] = localizer.text(error.key, language)
+            }
+        }
+        if !state.problems.isEmpty {
+            state.error = localizer.text("table_error_fields", language)
+            return renderFeature(request, layer, version, feature, state: state, status: 400)
+        }
+        if changes.isEmpty {
+            state.error = localizer.text("table_error_nothing_changed", language)
+            return renderFeature(request, layer, version, feature, state: state, status: 400)
+        }
+        let names = changes.map(\.field).joined(separator: ", ")
+        let edited = try VersionEdits(database).editFeature(
+            layerID: layer.id, featureID: feature.id, changes: changes, userID: actor(for: request)?.userID,
+            editDescription(request, layer, version, feature, action: "feature_edit", fields: names))
+        return .redirect(to: "/layers/\(layer.slug)/features/\(edited.featureID ?? feature.id)?done=edited")
+    }
+
+    /// `POST /layers/{slug}/features/{id}/delete` (with `confirm=yes`): a new pending version
+    /// without the feature; then to that version's table.
+    func deleteFeature(_ request: Request) throws -> Response {
+        let form = try checkedForm(request)
+        let (layer, version, feature) = try editableFeature(request)
+        let language = Localizer.language(for: request)
+        guard form.raw("confirm") == "yes" else {
+            let state = FeatureFormState(error: localizer.text("table_error_confirm_delete", language))
+            return renderFeature(request, layer, version, feature, state: state, status: 400)
+        }
+        let edited = try VersionEdits(database).deleteFeature(
+            layerID: layer.id, featureID: feature.id, userID: actor(for: request)?.userID,
+            editDescription(request, layer, version, feature, action: "feature_delete", fields: nil))
+        return .redirect(to: "/layers/\(layer.slug)/table?version=\(edited.number)&done=deleted")
+    }
+
+    /// The feature of the request if the actor may see it and edit the layer; 404 otherwise.
+    func editableFeature(_ request: Request) throws -> (LayerSummary, VersionRecord, FeatureRecord) {
+        let found = try authorizedFeature(request)
+        _ = try authorizedLayer(found.0.slug, request, .edit)
+        return found
+    }
+
+    /// How the new version, its layer event and its audit entry describe an edit (`feature_edit`,
+    /// with the changed field names) or a deletion (`feature_delete`). Stored words are
+    /// Vietnamese, the province's language, whoever edits.
+    func editDescription(_ request: Request, _ layer: LayerSummary, _ version: VersionRecord, _ feature: FeatureRecord,
+                         action: String, fields: String?) -> EditDescription {
+        let fill = { (key: String) in
+            self.localizer.text(key, .vi)
+                .replacingOccurrences(of: "{id}", with: String(feature.id))
+                .replacingOccurrences(of: "{number}", with: String(version.number))
+                .replacingOccurrences(of: "{fields}", with: fields ?? "")
+        }
+        let actor = self.actor(for: request)
+        let slug = layer.slug, featureID = feature.id, from = version.number, address = request.remoteAddress
+        let detail = "feature=\(featureID); from=\(from)" + (fields.map { "; fields=\($0)" } ?? "")
+        return EditDescription(sourceName: fill("table_source_\(action)"), note: fill("table_note_\(action)")) { number in
+            AuditEntry(userID: actor?.userID, username: actor?.username, agencyID: actor?.agencyID,
+                       action: "layer.\(action)", target: slug, detail: detail + "; version=\(number)", clientAddress: address)
+        }
+    }
+}
