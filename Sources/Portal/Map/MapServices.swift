@@ -12,6 +12,9 @@ public final class MapServices: Sendable {
 
     let tileCache: TileCache
     let published: PublishedLayers
+    /// The versions under review (pending, rejected, superseded), apart from the published ones
+    /// so that reviewing never evicts what everyone is looking at.
+    let review: PublishedLayers
     let basemap: Basemap
     private let renders = Atomic<Int>(0)
 
@@ -20,6 +23,7 @@ public final class MapServices: Sendable {
                 cacheBytes: Int = MapServices.configuredCacheBytes()) {
         tileCache = TileCache(root: dataDirectory + "/tiles", maxBytes: cacheBytes)
         published = PublishedLayers(features: FeatureRepository(database))
+        review = PublishedLayers(features: FeatureRepository(database), indexFeatureLimit: 100_000)
         basemap = Basemap(units: AdminUnitRepository(database))
     }
 

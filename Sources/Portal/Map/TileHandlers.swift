@@ -133,7 +133,7 @@ extension Portal {
 
     /// A tile from its key: 304 when the client holds it, the cached file when there is one,
     /// else rendered, stored and sent.
-    private func tileResponse(_ request: Request, key: TileKey, address: TileAddress, cacheControl: String,
+    func tileResponse(_ request: Request, key: TileKey, address: TileAddress, cacheControl: String,
                               layers: () throws -> [TileLayer]) throws -> Response {
         var headers: HTTPHeaders = ["ETag": key.etag, "Cache-Control": cacheControl]
         if MapResponses.notModified(request, etag: key.etag) {
