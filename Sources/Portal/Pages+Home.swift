@@ -30,6 +30,7 @@ extension Portal {
             "layers": rows,
             "has_layers": !rows.isEmpty,
             "layer_count": rows.count,
+            "may_upload": (try? uploader(request)) != nil,
         ])
     }
 

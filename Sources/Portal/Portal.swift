@@ -10,6 +10,8 @@ public final class Portal: Sendable {
     public let database: SpatialDatabase
     public let resources: Resources
     public let dataDirectory: String
+    /// The largest file the upload form accepts, in megabytes (`bando serve --max-upload-mb`).
+    public let maxUploadMegabytes: Int
     let views: Views
     let localizer: Localizer
     let staticFiles: StaticFiles
@@ -31,11 +33,13 @@ public final class Portal: Sendable {
     public static let leafletDirectory = "/usr/share/javascript/leaflet"
 
     public init(database: SpatialDatabase, resources: Resources, dataDirectory: String,
+                maxUploadMegabytes: Int = Portal.defaultMaxUploadMegabytes,
                 sessionPolicy: SessionPolicy = SessionPolicy(), loginThrottle: LoginThrottle = LoginThrottle(),
                 logger: Logger = Logger(label: "bando")) throws(PortalError) {
         self.database = database
         self.resources = resources
         self.dataDirectory = dataDirectory
+        self.maxUploadMegabytes = max(1, maxUploadMegabytes)
         self.views = try Views(directory: resources.templates)
         self.localizer = try Localizer(directory: resources.locales)
         self.staticFiles = StaticFiles(root: resources.publicFiles)

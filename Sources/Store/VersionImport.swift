@@ -128,10 +128,16 @@ public struct VersionImporter: Sendable {
     let database: SpatialDatabase
     public init(_ database: SpatialDatabase) { self.database = database }
 
+    /// How many features are written between two progress reports.
+    public static let progressInterval = 250
+
     /// Writes `request` and returns what was written; nothing is kept when it throws.
-    public func write(_ request: VersionImportRequest) throws(VersionImportError) -> VersionImportResult {
+    /// `progress`, when given, hears (features written, total) before the first feature, every
+    /// `progressInterval` features and after the last, on the writing thread.
+    public func write(_ request: VersionImportRequest,
+                      progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil) throws(VersionImportError) -> VersionImportResult {
         do {
-            return try database.pool.write { db in try Self.write(request, db) }
+            return try database.pool.write { db in try Self.write(request, db, progress: progress) }
         } catch let error as VersionImportError {
             throw error
         } catch {
@@ -140,7 +146,8 @@ public struct VersionImporter: Sendable {
     }
 
     /// The body of the transaction.
-    static func write(_ request: VersionImportRequest, _ db: Database) throws -> VersionImportResult {
+    static func write(_ request: VersionImportRequest, _ db: Database,
+                      progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> VersionImportResult {
         try ensureSRID(request.sourceSRID, db)
         let (layerID, slug, created, kind) = try layer(for: request.target, db)
         let number = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM layer_versions WHERE layer_id = ?",
@@ -154,10 +161,13 @@ public struct VersionImporter: Sendable {
         let writer = try FeatureWriter(db: db, sourceSRID: request.sourceSRID, kind: kind)
         let insert = try db.cachedStatement(sql: "INSERT INTO features(version_id, properties, geom) VALUES (?, ?, ?)")
         var repaired: [Int] = []
-        for feature in request.features {
+        let total = request.features.count
+        progress?(0, total)
+        for (index, feature) in request.features.enumerated() {
             let (blob, wasRepaired) = try writer.prepare(feature)
             if wasRepaired { repaired.append(feature.recordNumber) }
             try insert.execute(arguments: [versionID, feature.propertiesJSON, blob])
+            if (index + 1) % progressInterval == 0 || index + 1 == total { progress?(index + 1, total) }
         }
 
         var warnings = request.warnings

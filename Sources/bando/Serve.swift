@@ -29,6 +29,9 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("session-max"), help: "Seconds after sign-in that end a session however used (env BANDO_SESSION_MAX; default 43200).")
     var sessionMax: Int?
 
+    @Option(name: .customLong("max-upload-mb"), help: "Largest file the upload form accepts, in MB (env BANDO_MAX_UPLOAD_MB; default 200).")
+    var maxUploadMB: Int?
+
     @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure even without an X-Forwarded-Proto: https proxy header (env BANDO_SECURE_COOKIES=1).")
     var secureCookies = false
 
@@ -56,20 +59,24 @@ struct Serve: ParsableCommand {
             let idle = sessionIdle ?? env["BANDO_SESSION_IDLE"].flatMap(Int.init) ?? 3600
             let maximum = sessionMax ?? env["BANDO_SESSION_MAX"].flatMap(Int.init) ?? 43_200
             guard idle > 0, maximum > 0 else { throw ValidationError("session lifetimes must be positive numbers of seconds") }
+            let maxUpload = maxUploadMB ?? env["BANDO_MAX_UPLOAD_MB"].flatMap(Int.init) ?? Portal.defaultMaxUploadMegabytes
+            guard (1...1_048_576).contains(maxUpload) else { throw ValidationError("the upload limit must be a number of MB from 1 to 1048576") }
             let sessions = SessionPolicy(idleTimeout: TimeInterval(idle), absoluteTimeout: TimeInterval(maximum),
                                          secureCookies: secureCookies || env["BANDO_SECURE_COOKIES"] == "1")
             let portal = try Portal(database: db, resources: resources, dataDirectory: dataDirectory,
+                                    maxUploadMegabytes: maxUpload,
                                     sessionPolicy: sessions, logger: logger)
 
             var configuration = ServerConfiguration()
             configuration.host = host
             configuration.port = port
             configuration.temporaryDirectory = temporary
+            configuration.maxBodyBytes = Portal.maxBodyBytes(forUploadMegabytes: maxUpload)
             if let workers = workers ?? env["BANDO_WORKERS"].flatMap(Int.init), workers > 0 { configuration.workers = workers }
             let accessLogger = logger
             let server = HTTPServer(
                 configuration: configuration, handler: portal.makeRouter().handler,
-                errorPage: { error, request in portal.errorPage(error, request) },
+                errorPage: { error, request in portal.uploadAwareErrorPage(error, request) },
                 accessLog: { entry in
                     accessLogger.info("\(entry.remoteAddress) \(entry.method) \(entry.target) \(entry.status) \(entry.bytes)B \(String(format: "%.1f", entry.durationMs))ms")
                 })

@@ -130,7 +130,9 @@ public struct ImportPipeline: Sendable {
     public static var encodingChoices: [EncodingOption] { ImportDecisions.encodingOptions }
 
     /// Imports `request` as a new pending version; throws, having written nothing, when refused.
-    public func run(_ request: ImportRequest) throws(ImportError) -> ImportOutcome {
+    /// `progress`, when given, hears (features written, total) while the version is written.
+    public func run(_ request: ImportRequest,
+                    progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil) throws(ImportError) -> ImportOutcome {
         let file = request.originalName
         let who = try authorize(request)
         let explicitEncoding = try ImportDecisions.encoding(named: request.encoding)
@@ -165,7 +167,7 @@ public struct ImportPipeline: Sendable {
             clientAddress: request.clientAddress)
         let result: VersionImportResult
         do {
-            result = try VersionImporter(database).write(write)
+            result = try VersionImporter(database).write(write, progress: progress)
         } catch {
             throw Self.translate(error, file: file, srid: srid, agency: request.agencyCode)
         }

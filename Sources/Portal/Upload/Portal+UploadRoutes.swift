@@ -1,6 +1,50 @@
+import Foundation
 import HTTP
+import Store
+
+/// The state the upload pages share: the staging folder and the background import queue. One
+/// per router; made when the routes are registered.
+struct UploadDesk: Sendable {
+    let staging: UploadStaging
+    let jobs: ImportJobs
+
+    /// Removes abandoned uploads (never those being imported).
+    func sweep() { staging.sweep(keep: jobs.activeTokens) }
+}
 
 extension Portal {
-    /// Routes of the upload pages.
-    func registerUploadRoutes(on router: Router) {}
+    /// Routes of the upload pages: the form (a new layer, or a new version of a layer), the
+    /// preview of a staged file, the import in the background and its status. Abandoned uploads
+    /// of an earlier run are swept here, at start-up.
+    func registerUploadRoutes(on router: Router) {
+        let desk = UploadDesk(staging: UploadStaging(dataDirectory: dataDirectory), jobs: ImportJobs(maxConcurrent: 1))
+        desk.sweep()
+        router.get("/upload") { [self] request in try uploadForm(request) }
+        router.post("/upload") { [self] request in try receiveUpload(request, desk) }
+        router.get("/layers/:slug/upload") { [self] request in try uploadForm(request) }
+        router.post("/layers/:slug/upload") { [self] request in try receiveUpload(request, desk) }
+        router.get("/uploads/:token") { [self] request in try uploadPreview(request, desk) }
+        router.post("/uploads/:token/import") { [self] request in try startImport(request, desk) }
+        router.post("/uploads/:token/cancel") { [self] request in try cancelUpload(request, desk) }
+        router.get("/uploads/:token/status") { [self] request in try importStatusPage(request, desk) }
+        router.get("/uploads/:token/status.json") { [self] request in try importStatusJSON(request, desk) }
+    }
+
+    /// The actor when they may upload data for their own agency (editors and agency admins);
+    /// anyone else — the public included — gets the 404 of a page that does not exist.
+    func uploader(_ request: Request) throws -> Actor {
+        guard let actor = actor(for: request),
+              Policy.can(actor, .edit, LayerFacts(ownerAgencyID: actor.agencyID, visibility: .private,
+                                                  isPublished: false, grant: nil)) else {
+            throw HTTPError(404, "no such page")
+        }
+        return actor
+    }
+
+    /// The layer a version upload is for (`/layers/{slug}/…`), when the actor may edit it; nil on
+    /// the new-layer door; 404 as for a missing layer otherwise.
+    func uploadTargetLayer(_ request: Request) throws -> LayerSummary? {
+        guard let slug = request.parameters["slug"] else { return nil }
+        return try authorizedLayer(slug, request, .edit)
+    }
 }

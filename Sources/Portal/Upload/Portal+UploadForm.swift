@@ -1,0 +1,86 @@
+import Foundation
+import HTTP
+import Store
+
+/// The upload form and its POST: the file is staged under a new token and the browser sent on to
+/// its preview. The form works as a plain multipart POST; `upload.js` sends the same form with a
+/// progress bar and asks for JSON (`Accept: application/json`) so it can follow on itself.
+extension Portal {
+    /// The file types the form offers (the readers accept more by content).
+    static let uploadAccept = ".geojson,.json,.zip,.csv,.txt,.kml,.kmz,.gpkg"
+
+    /// `GET /upload` (a new layer of the actor's agency) and `GET /layers/{slug}/upload` (a new
+    /// version of that layer).
+    func uploadForm(_ request: Request, error: String? = nil, title: String = "", status: Int = 200) throws -> Response {
+        _ = try uploader(request)
+        let layer = try uploadTargetLayer(request)
+        let language = Localizer.language(for: request)
+        let heading = layer == nil ? localizer.text("upload_new_title", language)
+            : localizer.text("upload_version_title", language) + ": " + (layer?.title ?? "")
+        let limit = maxUploadMegabytes
+        var context: [String: Any] = [
+            "csrf": csrfToken(request).token,
+            "heading": heading,
+            "action": layer.map { "/layers/\($0.slug)/upload" } ?? "/upload",
+            "accept": Self.uploadAccept,
+            "max_bytes": limit * Self.bytesPerMegabyte,
+            "limit_hint": localizer.text("upload_limit_hint", language).replacingOccurrences(of: "{mb}", with: String(limit)),
+            "too_large": Self.tooLargeMessage(localizer, language, megabytes: limit),
+            "title_value": title,
+        ]
+        if let layer { context["layer"] = ["slug": layer.slug, "title": layer.title] }
+        return page("upload_form", request, title: heading, status: status,
+                    context.merging(optional: ["error": error]))
+    }
+
+    /// `POST /upload`, `POST /layers/{slug}/upload` (multipart: `csrf`, `title`, `file`): stages the
+    /// file and redirects (303) to its preview.
+    func receiveUpload(_ request: Request, _ desk: UploadDesk) throws -> Response {
+        let actor = try uploader(request)
+        let layer = try uploadTargetLayer(request)
+        let parts = try request.multipartParts()
+        let fields = parts.filter { $0.filename == nil }.map { part in
+            (name: part.name, value: String(decoding: part.bytes ?? [], as: UTF8.self))
+        }
+        try requireCSRF(request, fields)
+        let form = AdminForm(fields)
+        let language = Localizer.language(for: request)
+        let wantsJSON = request.headers["Accept"]?.hasPrefix("application/json") == true
+        func refuse(_ message: String) throws -> Response {
+            if wantsJSON { return Self.jsonReply(["error": message], status: 400) }
+            return try uploadForm(request, error: message, title: form.text("title"), status: 400)
+        }
+        var title: String?
+        if layer == nil && !form.text("title").isEmpty {
+            do {
+                title = try form.line("title", label: "upload_field_title")
+            } catch {
+                return try refuse(message(error, language))
+            }
+        }
+        guard let file = parts.first(where: { $0.name == "file" && $0.filename != nil }) else {
+            return try refuse(localizer.text("upload_problem_no_file", language))
+        }
+        desk.sweep()
+        let staged: StagedUpload
+        do {
+            staged = try desk.staging.stage(file, owner: actor.userID, agencyCode: actor.agencyCode,
+                                            layerSlug: layer?.slug, title: title)
+        } catch StagingProblem.noFile {
+            return try refuse(localizer.text("upload_problem_no_file", language))
+        } catch {
+            logger.error("upload of \(file.filename ?? "?") could not be stored in \(desk.staging.root)")
+            return try refuse(localizer.text("upload_problem_store", language))
+        }
+        audit(request, "layer.upload", target: staged.originalName,
+              detail: "\(staged.size) bytes" + (layer.map { "; layer \($0.slug)" } ?? "; new layer"), actor: actor)
+        let location = "/uploads/\(staged.token)"
+        return wantsJSON ? Self.jsonReply(["location": location]) : .redirect(to: location)
+    }
+
+    /// A small JSON object of strings.
+    static func jsonReply(_ object: [String: String], status: Int = 200) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return .json(Array(data), status: status)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import HTTP
+
+/// The upload size limit (`bando serve --max-upload-mb`) and the page a refused upload gets.
+///
+/// The HTTP server refuses an oversize body with 413 as soon as it reads the `Content-Length`,
+/// before any route runs, so that page may have no request to take the visitor's language from;
+/// it then says the limit in both languages. The upload form states the limit and `upload.js`
+/// checks the file's size before sending it, in the visitor's language.
+extension Portal {
+    /// The default limit, in megabytes.
+    public static let defaultMaxUploadMegabytes = 200
+    /// A megabyte, as the limit counts it.
+    static let bytesPerMegabyte = 1 << 20
+    /// Room in a request body beyond the file: the form's other fields and the multipart framing.
+    static let multipartAllowance = 64 * 1024
+
+    /// The HTTP server's body limit that lets through a file of `megabytes` with its form.
+    public static func maxBodyBytes(forUploadMegabytes megabytes: Int) -> Int {
+        max(1, megabytes) * bytesPerMegabyte + multipartAllowance
+    }
+
+    /// "The file is too large: the limit is 200 MB." in `language`.
+    static func tooLargeMessage(_ localizer: Localizer, _ language: Language, megabytes: Int) -> String {
+        localizer.text("upload_too_large", language).replacingOccurrences(of: "{mb}", with: String(megabytes))
+    }
+
+    /// The error page for a refused request: for a 413 of the upload form (or of a body refused
+    /// before routing), one that says the upload limit — in the visitor's language when the
+    /// request is known, else in both; any other error as usual.
+    public func uploadAwareErrorPage(_ error: HTTPError, _ request: Request?) -> Response {
+        guard error.status == 413, request.map({ $0.path.hasSuffix("/upload") }) ?? true else { return errorPage(error, request) }
+        let megabytes = maxUploadMegabytes
+        if let request {
+            let language = Localizer.language(for: request)
+            return page("error", request, title: localizer.text("error_title", language), status: 413,
+                        ["status": 413, "message": Self.tooLargeMessage(localizer, language, megabytes: megabytes)])
+        }
+        guard let anonymous = try? Request(method: .GET, target: "/upload") else { return errorPage(error, nil) }
+        let messages = Language.allCases.map { ["lang": $0.rawValue, "message": Self.tooLargeMessage(localizer, $0, megabytes: megabytes)] }
+        return page("upload_too_large", anonymous, title: localizer.text("error_title", .vi), status: 413, ["messages": messages])
+    }
+}
