@@ -22,6 +22,9 @@ extension Portal {
             ]
         }
         context.merge(try layerMetadataContext(layer, language)) { _, new in new }
+        if request.query("done") == "edit_saved" {
+            context["notice"] = localizer.text("edit_saved", language)
+        }
         let may = layerPermissions(layer, request)
         context["may"] = may
         if may["view_pending"] == true {
