@@ -154,6 +154,21 @@ struct WebDriverSession {
         _ = try WebDriverHTTP.call("POST", base + "/element/\(element)/click", [:] as [String: Any])
     }
 
+    /// Types `text` into an element; for a file input, `text` is the path of the file to choose.
+    func type(_ element: String, _ text: String) throws {
+        _ = try WebDriverHTTP.call("POST", base + "/element/\(element)/value", ["text": text])
+    }
+
+    /// Fills the field matching `css` with `text` and returns nothing; throws when it is not there.
+    func fill(_ css: String, _ text: String) throws {
+        try type(try element(css), text)
+    }
+
+    /// The page's visible text.
+    func pageText() throws -> String {
+        try execute("return document.body.innerText;") as? String ?? ""
+    }
+
     /// A PNG of the viewport.
     func screenshot() throws -> Data {
         guard let text = try WebDriverHTTP.call("GET", base + "/screenshot", nil) as? String,
