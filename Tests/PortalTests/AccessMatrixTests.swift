@@ -12,12 +12,12 @@ import Store
 @Suite struct AccessMatrixTests {
     let fixture = DemoFixture.shared
 
-    /// The demo layers under test and the agencies that may see them (nil: everyone).
-    static let seenBy: [(slug: String, agencies: Set<String>?)] = [
-        ("co-so-y-te", nil),                             // syt, public
-        ("quy-hoach-su-dung-dat", ["stnmt", "sxd"]),     // stnmt, shared with sxd only
-        ("diem-quan-trac-moi-truong", ["stnmt"]),        // stnmt, private
-        ("cap-phep-xay-dung", ["sxd"]),                  // sxd, private
+    /// The demo layers under test, their owner, and the agencies that may see them (nil: everyone).
+    static let seenBy: [(slug: String, owner: String, agencies: Set<String>?)] = [
+        ("co-so-y-te", "syt", nil),                                // public
+        ("quy-hoach-su-dung-dat", "stnmt", ["stnmt", "sxd"]),      // shared with sxd only, with download
+        ("diem-quan-trac-moi-truong", "stnmt", ["stnmt"]),         // private
+        ("cap-phep-xay-dung", "sxd", ["sxd"]),                     // private
     ]
 
     /// Everyone who asks: nil is the public.
@@ -37,6 +37,30 @@ import Store
     /// Every door to a layer, and what a denied request looks like through it.
     enum Door: String, CaseIterable {
         case page, homeList, tile, tile2x, legend, identify, profileList
+        case table, download, versionTile
+        case versions, style, editForm, uploadForm
+
+        /// Who may pass beyond those who see the layer's data.
+        enum Rule { case data, pending, edit }
+
+        var rule: Rule {
+            switch self {
+            case .versions, .style: return .pending
+            case .editForm, .uploadForm: return .edit
+            default: return .data
+            }
+        }
+    }
+
+    /// Whether `username` may pass a door of `rule` on a layer that `seen` decides for data.
+    static func allowed(_ rule: Door.Rule, username: String?, owner: String, seen: Bool) -> Bool {
+        let role = username.flatMap { $0.split(separator: ".").dropFirst().first.map(String.init) }
+        let own = agency(of: username) == owner
+        switch rule {
+        case .data: return seen
+        case .pending: return own && ["editor", "approver", "admin"].contains(role ?? "")
+        case .edit: return own && ["editor", "admin"].contains(role ?? "")
+        }
     }
 
     func request(_ door: Door, _ slug: String, _ browser: inout Browser) throws -> Response {
@@ -48,6 +72,13 @@ import Store
         case .legend: return try browser.get("/legend/\(slug).png")
         case .identify: return try browser.get("/layers/\(slug)/identify?lon=106.4&lat=21.35&z=10")
         case .profileList: return try browser.get("/profile")
+        case .table: return try browser.get("/layers/\(slug)/table")
+        case .download: return try browser.get("/layers/\(slug)/download.geojson")
+        case .versionTile: return try browser.get("/layers/\(slug)/versions/1/tiles/\(Self.tile).png")
+        case .versions: return try browser.get("/layers/\(slug)/versions")
+        case .style: return try browser.get("/layers/\(slug)/style")
+        case .editForm: return try browser.get("/layers/\(slug)/edit")
+        case .uploadForm: return try browser.get("/layers/\(slug)/upload")
         }
     }
 
@@ -62,12 +93,13 @@ import Store
         let agency = Self.agency(of: username)
         // What a layer that does not exist answers, door by door.
         var missing: [Door: Response] = [:]
-        for door in [Door.page, .tile, .tile2x, .legend, .identify] {
+        for door in Door.allCases where door != .homeList && door != .profileList {
             missing[door] = try request(door, "khong-ton-tai", &browser)
         }
-        for (slug, agencies) in Self.seenBy {
-            let allowed = agencies.map { agency.map($0.contains) ?? false } ?? true
+        for (slug, owner, agencies) in Self.seenBy {
+            let seen = agencies.map { agency.map($0.contains) ?? false } ?? true
             for door in Door.allCases {
+                let allowed = Self.allowed(door.rule, username: username, owner: owner, seen: seen)
                 if door == .profileList && username == nil { continue }
                 let response = try request(door, slug, &browser)
                 let who = username ?? "public"
