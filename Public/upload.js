@@ -1,6 +1,7 @@
 // Bando's upload pages. The plain forms work without this script; with it, the upload form
 // sends its file with a progress bar and checks the size limit first, the preview reads the
-// file again as soon as another encoding is chosen, and the status page follows a running
+// file again as soon as another encoding, coordinate column or layer is chosen (every select
+// marked data-rerender submits its form on change), and the status page follows a running
 // import (GET status.json every second) and reloads when it ends. Text from the server is
 // shown with textContent only.
 (function () {
@@ -79,7 +80,7 @@
     });
   }
 
-  function encodingChoice(select) {
+  function rerenderOnChange(select) {
     select.addEventListener('change', function () { select.form.submit(); });
   }
 
@@ -119,8 +120,8 @@
 
   var form = document.getElementById('upload-form');
   if (form && window.XMLHttpRequest) uploadForm(form);
-  var select = document.getElementById('encoding-choice');
-  if (select) encodingChoice(select);
+  var selects = document.querySelectorAll('select[data-rerender]');
+  for (var i = 0; i < selects.length; i++) rerenderOnChange(selects[i]);
   var section = document.getElementById('import-status');
   if (section) importStatus(section);
 })();

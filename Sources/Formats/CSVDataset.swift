@@ -8,8 +8,12 @@ import Geometry
 /// Coordinate columns are found by name, ignoring case and diacritics ("Kinh độ", "lon",
 /// "x"…) unless the form names them. Decimal commas ("106,25") are read when the delimiter
 /// is not a comma. With a geographic CRS, values outside ±180/±90 are errors; with no CRS
-/// given, columns named x/y or easting/northing whose values exceed degrees are taken as
-/// projected coordinates and the CRS is left for the person to choose.
+/// given, columns named x/y or easting/northing whose values exceed degrees — or columns
+/// not named as degrees whose values all do — are taken as projected coordinates and the CRS
+/// is left for the person to choose. The dataset reports
+/// every column and the two read as coordinates (`coordinateColumns`); a preview
+/// (`lenient`) reads the records without geometry when the coordinate columns cannot be
+/// found or used, so the person can pick them, where an import stops with the error.
 enum CSVDataset {
     static let longitudeNames = ["lon", "lng", "long", "longitude", "kinhdo", "kinhdox", "x", "easting",
                                  "xcoord", "coordx", "toadox", "pointx", "east"]
@@ -22,7 +26,7 @@ enum CSVDataset {
     static let reportedProblems = 1000
 
     static func read(bytes input: [UInt8], fileName: String, options: ReadOptions,
-                     maxRecords: Int? = nil) throws(FormatError) -> ImportedDataset {
+                     maxRecords: Int? = nil, lenient: Bool = false) throws(FormatError) -> ImportedDataset {
         var bytes = input
         var forcedEncoding: TextEncoding?
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
@@ -73,10 +77,27 @@ enum CSVDataset {
             }
             names.append(name)
         }
-        let lonIndex = try column(options.lonColumn, names: names, candidates: longitudeNames, role: "longitude", file: fileName)
-        let latIndex = try column(options.latColumn, names: names, candidates: latitudeNames, role: "latitude", file: fileName)
-        guard lonIndex != latIndex else {
-            throw .invalid(file: fileName, location: nil, problem: "the same column \"\(names[lonIndex])\" was chosen for longitude and latitude")
+        var columns = CoordinateColumns(names: names)
+        func settle(_ problem: FormatError) throws(FormatError) {
+            guard lenient else { throw problem }
+            if columns.problem == nil { columns.problem = problem }
+        }
+        var lonIndex: Int?
+        var latIndex: Int?
+        do {
+            lonIndex = try column(options.lonColumn, names: names, candidates: longitudeNames, role: "longitude", file: fileName)
+        } catch {
+            try settle(error)
+        }
+        do {
+            latIndex = try column(options.latColumn, names: names, candidates: latitudeNames, role: "latitude", file: fileName)
+        } catch {
+            try settle(error)
+        }
+        columns.longitude = lonIndex.map { names[$0] }
+        columns.latitude = latIndex.map { names[$0] }
+        if let lonIndex, lonIndex == latIndex {
+            try settle(.invalid(file: fileName, location: nil, problem: "the same column \"\(names[lonIndex])\" was chosen for longitude and latitude"))
         }
 
         var rows = [(row: Int, cells: [String])]()
@@ -96,21 +117,31 @@ enum CSVDataset {
             dataset.warnings.append("\(fileName): \(longRows) row(s) have more fields than the header row \(headerRow); the extra fields were ignored")
         }
 
-        let (points, srid, note) = try coordinates(rows: rows, lonIndex: lonIndex, latIndex: latIndex, names: names,
-                                                  commaDecimal: commaDecimal, options: options, file: fileName)
-        dataset.sourceSRID = srid
-        if let note { dataset.warnings.append(note) }
+        var points: [Point]?
+        dataset.sourceSRID = options.srid
+        if columns.problem == nil, let lonIndex, let latIndex {
+            do {
+                let (read, srid, note) = try coordinates(rows: rows, lonIndex: lonIndex, latIndex: latIndex, names: names,
+                                                         commaDecimal: commaDecimal, options: options, file: fileName)
+                points = read
+                dataset.sourceSRID = srid
+                if let note { dataset.warnings.append(note) }
+            } catch {
+                try settle(error)
+            }
+        }
+        dataset.coordinateColumns = columns
 
         var inference = names.map { _ in ColumnTypeInference(commaDecimal: commaDecimal) }
         for row in rows {
             for (index, cell) in row.cells.enumerated() { inference[index].observe(Substring(cell)) }
         }
         dataset.fields = zip(names, inference).map { FieldInfo(name: $0, type: $1.type) }
-        dataset.features = zip(rows, points).map { row, point in
+        dataset.features = rows.enumerated().map { index, row in
             let properties = row.cells.enumerated().map { index, cell in
                 (names[index], ColumnTypeInference.value(Substring(cell), as: dataset.fields[index].type, commaDecimal: commaDecimal))
             }
-            return ImportedFeature(geometry: .point(point), properties: properties, recordNumber: row.row)
+            return ImportedFeature(geometry: points.map { .point($0[index]) }, properties: properties, recordNumber: row.row)
         }
         return dataset
     }
@@ -172,7 +203,9 @@ enum CSVDataset {
         var note: String?
         if srid == nil {
             let projectedByName = projectedNames.contains(fold(names[lonIndex]))
-            if projectedByName && points.contains(where: outside) {
+            let degreesByName = Set(longitudeNames).subtracting(projectedNames).contains(fold(names[lonIndex]))
+            let allBeyondDegrees = badRows.isEmpty && !points.isEmpty && points.allSatisfy(outside)
+            if (projectedByName && points.contains(where: outside)) || (!degreesByName && allBeyondDegrees) {
                 note = "\(file): the coordinates in \(names[lonIndex])/\(names[latIndex]) are not degrees; choose the coordinate system on the form"
             } else {
                 srid = 4326

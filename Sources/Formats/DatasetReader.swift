@@ -25,15 +25,17 @@ public struct EncodingPreview: Sendable {
 /// (attributes without geometry), .csv/.txt, .kml, .kmz and .gpkg.
 public enum DatasetReader {
     public static func read(path: String, originalName: String, options: ReadOptions = ReadOptions()) throws(FormatError) -> ImportedDataset {
-        try read(path: path, originalName: originalName, options: options, maxRecords: nil)
+        try read(path: path, originalName: originalName, options: options, maxRecords: nil, lenient: false)
     }
 
     /// The first `maxRecords` records under each candidate encoding, best first. Formats
-    /// with a fixed encoding, or an encoding chosen in `options`, give one preview.
+    /// with a fixed encoding, or an encoding chosen in `options`, give one preview. A CSV
+    /// whose coordinate columns cannot be found or used is previewed without geometry, the
+    /// reason in its `coordinateColumns`, so the person can choose them.
     public static func preview(path: String, originalName: String, options: ReadOptions = ReadOptions(),
                                maxRecords: Int = 20) throws(FormatError) -> [EncodingPreview] {
         let limit = max(1, maxRecords)
-        let first = try read(path: path, originalName: originalName, options: options, maxRecords: limit)
+        let first = try read(path: path, originalName: originalName, options: options, maxRecords: limit, lenient: true)
         guard options.encoding == nil, !first.encodingCandidates.isEmpty else {
             return [EncodingPreview(encoding: first.encoding, score: 1, dataset: first)]
         }
@@ -42,7 +44,7 @@ public enum DatasetReader {
             var chosen = options
             chosen.encoding = candidate.encoding
             let dataset = candidate.encoding == first.encoding
-                ? first : try read(path: path, originalName: originalName, options: chosen, maxRecords: limit)
+                ? first : try read(path: path, originalName: originalName, options: chosen, maxRecords: limit, lenient: true)
             previews.append(EncodingPreview(encoding: candidate.encoding, score: candidate.score, dataset: dataset))
         }
         return previews
@@ -88,7 +90,42 @@ public enum DatasetReader {
         throw .unsupported(file: originalName, reason: "holds no shapefile, KML, GeoPackage, GeoJSON or CSV file")
     }
 
-    static func read(path: String, originalName: String, options: ReadOptions, maxRecords: Int?) throws(FormatError) -> ImportedDataset {
+    /// The layers the file holds, in the order `read` meets them: the shapefiles of a zip
+    /// or folder ("duong.shp"), the feature tables of a GeoPackage, the KML, GeoJSON or CSV
+    /// files of a zip. A file of one layer gives its one name or none. When there are
+    /// several, `read` needs one of these names in `ReadOptions.layerName`.
+    public static func layers(path: String, originalName: String,
+                              limits: ImportLimits = ImportLimits()) throws(FormatError) -> [String] {
+        let url = URL(fileURLWithPath: path)
+        let format = try format(path: path, originalName: originalName, limits: limits)
+        var isFolder: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if isFolder.boolValue { return try ShapefileSource.shapefiles(in: url) }
+        guard head(path, 4) == [0x50, 0x4B, 0x03, 0x04] else {
+            switch format {
+            case .geoPackage: return try GeoPackageReader.tables(path: path, fileName: originalName)
+            case .shapefile: return [ShapefileSource.baseName(path)]
+            case .geoJSON, .csv, .kml, .kmz, .dbf: return []
+            }
+        }
+        var zip = try ZipArchiveReader(url: url, fileName: originalName, limits: limits)
+        switch format {
+        case .shapefile: return ShapefileSource.shapefiles(in: zip).map(ShapefileSource.baseName)
+        case .kmz, .kml: return members(of: zip, extensions: ["kml"], preferred: "doc.kml").map(ShapefileSource.baseName)
+        case .geoJSON: return members(of: zip, extensions: ["geojson", "json"], preferred: nil).map(ShapefileSource.baseName)
+        case .csv: return members(of: zip, extensions: ["csv", "txt"], preferred: nil).map(ShapefileSource.baseName)
+        case .geoPackage:
+            let packages = members(of: zip, extensions: ["gpkg"], preferred: nil)
+            guard packages.count == 1 else { return packages.map(ShapefileSource.baseName) }
+            return try withExtracted(packages[0], of: &zip) { path throws(FormatError) in
+                try GeoPackageReader.tables(path: path, fileName: ShapefileSource.baseName(packages[0]))
+            }
+        case .dbf: return []
+        }
+    }
+
+    static func read(path: String, originalName: String, options: ReadOptions, maxRecords: Int?,
+                     lenient: Bool) throws(FormatError) -> ImportedDataset {
         let url = URL(fileURLWithPath: path)
         let format = try format(path: path, originalName: originalName, limits: options.limits)
         let isZip = head(path, 4) == [0x50, 0x4B, 0x03, 0x04]
@@ -97,32 +134,36 @@ public enum DatasetReader {
 
         if isZip && !isFolder.boolValue {
             var zip = try ZipArchiveReader(url: url, fileName: originalName, limits: options.limits)
+            let layerName = options.layerName
             switch format {
             case .shapefile:
-                let files = try ShapefileSource.fromZip(&zip, layerName: options.layerName)
+                let files = try ShapefileSource.fromZip(&zip, layerName: layerName)
                 return try ShapefileReader.read(files, options: options, maxRecords: maxRecords)
             case .kmz, .kml:
-                let member = try single(in: zip, extensions: ["kml"], preferred: "doc.kml")
+                let member = try single(in: zip, extensions: ["kml"], preferred: "doc.kml", layerName: layerName)
                 return try KMLReader.read(bytes: zip.extract(member), fileName: ShapefileSource.baseName(member), options: options, maxRecords: maxRecords)
             case .geoJSON:
-                let member = try single(in: zip, extensions: ["geojson", "json"], preferred: nil)
+                let member = try single(in: zip, extensions: ["geojson", "json"], preferred: nil, layerName: layerName)
                 return try GeoJSONReader.read(bytes: zip.extract(member), fileName: ShapefileSource.baseName(member), options: options, maxRecords: maxRecords)
             case .csv:
-                let member = try single(in: zip, extensions: ["csv", "txt"], preferred: nil)
-                return try CSVDataset.read(bytes: zip.extract(member), fileName: ShapefileSource.baseName(member), options: options, maxRecords: maxRecords)
+                let member = try single(in: zip, extensions: ["csv", "txt"], preferred: nil, layerName: layerName)
+                return try CSVDataset.read(bytes: zip.extract(member), fileName: ShapefileSource.baseName(member), options: options,
+                                           maxRecords: maxRecords, lenient: lenient)
             case .geoPackage:
-                let member = try single(in: zip, extensions: ["gpkg"], preferred: nil)
-                let temporary = FileManager.default.temporaryDirectory
-                    .appendingPathComponent("bando-import-\(UUID().uuidString).gpkg")
-                do {
-                    try Data(zip.extract(member)).write(to: temporary)
-                } catch let error as FormatError {
-                    throw error
-                } catch {
-                    throw .cannotWrite(file: temporary.lastPathComponent, reason: "the GeoPackage could not be unpacked")
+                // A layer name picks one of several GeoPackages in the zip, else a table of the only one.
+                let packages = members(of: zip, extensions: ["gpkg"], preferred: nil)
+                let named = layerName.flatMap { name in packages.first { matches($0, name) } }
+                let member: String
+                if let named {
+                    member = named
+                } else {
+                    member = try single(in: zip, extensions: ["gpkg"], preferred: nil, layerName: nil)
                 }
-                defer { try? FileManager.default.removeItem(at: temporary) }
-                return try GeoPackageReader.read(path: temporary.path, fileName: ShapefileSource.baseName(member), options: options, maxRecords: maxRecords)
+                var tableOptions = options
+                if named != nil { tableOptions.layerName = nil }
+                return try withExtracted(member, of: &zip) { path throws(FormatError) in
+                    try GeoPackageReader.read(path: path, fileName: ShapefileSource.baseName(member), options: tableOptions, maxRecords: maxRecords)
+                }
             case .dbf:
                 throw .unsupported(file: originalName, reason: "holds no data file the portal reads")
             }
@@ -136,7 +177,8 @@ public enum DatasetReader {
         case .geoJSON:
             return try GeoJSONReader.read(bytes: ShapefileSource.readFile(url), fileName: originalName, options: options, maxRecords: maxRecords)
         case .csv:
-            return try CSVDataset.read(bytes: ShapefileSource.readFile(url), fileName: originalName, options: options, maxRecords: maxRecords)
+            return try CSVDataset.read(bytes: ShapefileSource.readFile(url), fileName: originalName, options: options,
+                                       maxRecords: maxRecords, lenient: lenient)
         case .kml, .kmz:
             return try KMLReader.read(bytes: ShapefileSource.readFile(url), fileName: originalName, options: options, maxRecords: maxRecords)
         case .geoPackage:
@@ -153,9 +195,17 @@ public enum DatasetReader {
         return [UInt8]((try? handle.read(upToCount: count)) ?? Data())
     }
 
-    /// The one member with one of `extensions`, or `preferred` among several.
-    static func single(in zip: ZipArchiveReader, extensions: Set<String>, preferred: String?) throws(FormatError) -> String {
-        let members = zip.paths.filter { ShapefileSource.isVisible($0) && extensions.contains(ShapefileSource.ext($0)) }
+    /// The member with one of `extensions` that `layerName` names, else the only one, else
+    /// `preferred` among several.
+    static func single(in zip: ZipArchiveReader, extensions: Set<String>, preferred: String?,
+                       layerName: String?) throws(FormatError) -> String {
+        let members = members(of: zip, extensions: extensions, preferred: preferred)
+        if let layerName {
+            if let match = members.first(where: { matches($0, layerName) }) { return match }
+            if members.count > 1 {
+                throw .layerChoice(file: zip.fileName, requested: layerName, available: members.map(ShapefileSource.baseName))
+            }
+        }
         if let preferred, let match = members.first(where: { $0.lowercased() == preferred }) { return match }
         guard let first = members.first else {
             throw .unsupported(file: zip.fileName, reason: "holds no .\(extensions.sorted().joined(separator: "/.")) file")
@@ -164,6 +214,34 @@ public enum DatasetReader {
             throw .layerChoice(file: zip.fileName, requested: nil, available: members)
         }
         return first
+    }
+
+    /// The visible members with one of `extensions`, `preferred` (when there) first.
+    static func members(of zip: ZipArchiveReader, extensions: Set<String>, preferred: String?) -> [String] {
+        let members = zip.paths.filter { ShapefileSource.isVisible($0) && extensions.contains(ShapefileSource.ext($0)) }
+        guard let preferred, let index = members.firstIndex(where: { $0.lowercased() == preferred }) else { return members }
+        return [members[index]] + members.enumerated().filter { $0.offset != index }.map(\.element)
+    }
+
+    /// Whether a zip member is the layer `name` names: its path or its file name, in any case.
+    static func matches(_ member: String, _ name: String) -> Bool {
+        member == name || ShapefileSource.baseName(member).lowercased() == name.lowercased()
+    }
+
+    /// `body` given the path of a temporary copy of the zip member, removed afterwards.
+    static func withExtracted<T>(_ member: String, of zip: inout ZipArchiveReader,
+                                 _ body: (String) throws(FormatError) -> T) throws(FormatError) -> T {
+        let temporary = FileManager.default.temporaryDirectory
+            .appendingPathComponent("bando-import-\(UUID().uuidString).\(ShapefileSource.ext(member))")
+        do {
+            try Data(zip.extract(member)).write(to: temporary)
+        } catch let error as FormatError {
+            throw error
+        } catch {
+            throw .cannotWrite(file: temporary.lastPathComponent, reason: "\(ShapefileSource.baseName(member)) could not be unpacked")
+        }
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        return try body(temporary.path)
     }
 
     /// A .dbf on its own: attributes without geometry, with a .cpg beside it honoured.

@@ -16,14 +16,24 @@ enum GeoPackageReader {
     static let envelopeSizes = [0, 32, 48, 48, 64]
 
     static func read(path: String, fileName: String, options: ReadOptions, maxRecords: Int? = nil) throws(FormatError) -> ImportedDataset {
+        try reading(path: path, fileName: fileName) { db in
+            try readTable(db, fileName: fileName, options: options, maxRecords: maxRecords)
+        }
+    }
+
+    /// The names of the GeoPackage's feature tables, sorted: the layers `ReadOptions.layerName` chooses among.
+    static func tables(path: String, fileName: String) throws(FormatError) -> [String] {
+        try reading(path: path, fileName: fileName) { db in try featureTables(db, fileName: fileName) }
+    }
+
+    /// `body` run on the GeoPackage opened read-only, its SQLite errors worded as `FormatError`s.
+    static func reading<T>(path: String, fileName: String, _ body: (Database) throws -> T) throws(FormatError) -> T {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = "GeoPackage import"
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            return try queue.read { db in
-                try readTable(db, fileName: fileName, options: options, maxRecords: maxRecords)
-            }
+            return try queue.read(body)
         } catch let error as FormatError {
             throw error
         } catch let error as DatabaseError {
@@ -37,11 +47,16 @@ enum GeoPackageReader {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func readTable(_ db: Database, fileName: String, options: ReadOptions, maxRecords: Int?) throws -> ImportedDataset {
+    /// The feature tables `gpkg_contents` lists, sorted; a database without it is no GeoPackage.
+    static func featureTables(_ db: Database, fileName: String) throws -> [String] {
         guard try db.tableExists("gpkg_contents") else {
             throw FormatError.unsupported(file: fileName, reason: "is an SQLite database but not a GeoPackage (it has no gpkg_contents table)")
         }
-        let tables = try String.fetchAll(db, sql: "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name")
+        return try String.fetchAll(db, sql: "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name")
+    }
+
+    static func readTable(_ db: Database, fileName: String, options: ReadOptions, maxRecords: Int?) throws -> ImportedDataset {
+        let tables = try featureTables(db, fileName: fileName)
         let table: String
         if let wanted = options.layerName {
             guard let match = tables.first(where: { $0 == wanted }) ?? tables.first(where: { $0.lowercased() == wanted.lowercased() }) else {

@@ -67,10 +67,13 @@ public struct ImportedDataset: Sendable {
     /// encoding was not detected (fixed by the format, or chosen explicitly).
     public var encodingCandidates: [EncodingCandidate]
     public var warnings: [String]
+    /// For a CSV file: its columns and the ones read as coordinates; nil for other formats.
+    public var coordinateColumns: CoordinateColumns?
 
     public init(features: [ImportedFeature] = [], fields: [FieldInfo] = [], sourceSRID: Int? = nil,
                 sourceCRSDescription: String? = nil, encoding: TextEncoding? = nil,
-                encodingCandidates: [EncodingCandidate] = [], warnings: [String] = []) {
+                encodingCandidates: [EncodingCandidate] = [], warnings: [String] = [],
+                coordinateColumns: CoordinateColumns? = nil) {
         self.features = features
         self.fields = fields
         self.sourceSRID = sourceSRID
@@ -78,5 +81,28 @@ public struct ImportedDataset: Sendable {
         self.encoding = encoding
         self.encodingCandidates = encodingCandidates
         self.warnings = warnings
+        self.coordinateColumns = coordinateColumns
+    }
+}
+
+/// The columns of a CSV file and the two read as coordinates, found by name or named in
+/// `ReadOptions`, so that the upload page can show the choice and offer the others.
+public struct CoordinateColumns: Sendable, Equatable {
+    /// Every column, in the file's order, as the header names it (duplicates suffixed "_2"…).
+    public var names: [String]
+    /// The column read as longitude or x (easting); nil when none was recognised.
+    public var longitude: String?
+    /// The column read as latitude or y (northing); nil when none was recognised.
+    public var latitude: String?
+    /// Why the records were read without geometry: no column recognised, a named column
+    /// missing, or a value that is not a coordinate. Only a preview reads on past these
+    /// (`DatasetReader.preview`); an import stops with the same error.
+    public var problem: FormatError?
+
+    public init(names: [String], longitude: String? = nil, latitude: String? = nil, problem: FormatError? = nil) {
+        self.names = names
+        self.longitude = longitude
+        self.latitude = latitude
+        self.problem = problem
     }
 }

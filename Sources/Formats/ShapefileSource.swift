@@ -8,7 +8,7 @@ enum ShapefileSource {
 
     /// The layer in a zip archive: its only .shp, or the one `layerName` names.
     static func fromZip(_ zip: inout ZipArchiveReader, layerName: String?) throws(FormatError) -> ShapefileFiles {
-        let shps = zip.paths.filter { isVisible($0) && ext($0) == "shp" }
+        let shps = shapefiles(in: zip)
         let chosen = try choose(shps, layerName: layerName, file: zip.fileName)
         let stem = String(chosen.dropLast(4))
         var files = ShapefileFiles(name: baseName(stem), shp: try zip.extract(chosen))
@@ -23,15 +23,24 @@ enum ShapefileSource {
 
     /// The layer in a folder: its only .shp, or the one `layerName` names.
     static func fromFolder(_ folder: URL, layerName: String?) throws(FormatError) -> ShapefileFiles {
+        let chosen = try choose(try shapefiles(in: folder), layerName: layerName, file: folder.lastPathComponent)
+        return try fromShp(folder.appendingPathComponent(chosen))
+    }
+
+    /// The paths of the .shp members of a zip archive, in the archive's order.
+    static func shapefiles(in zip: ZipArchiveReader) -> [String] {
+        zip.paths.filter { isVisible($0) && ext($0) == "shp" }
+    }
+
+    /// The names of the .shp files in a folder, sorted.
+    static func shapefiles(in folder: URL) throws(FormatError) -> [String] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         } catch {
             throw .cannotRead(file: folder.lastPathComponent, reason: "the folder cannot be listed")
         }
-        let shps = names.filter { isVisible($0) && ext($0) == "shp" }
-        let chosen = try choose(shps, layerName: layerName, file: folder.lastPathComponent)
-        return try fromShp(folder.appendingPathComponent(chosen))
+        return names.filter { isVisible($0) && ext($0) == "shp" }
     }
 
     /// The layer whose .shp is at `url`, with the companions beside it.
@@ -59,14 +68,17 @@ enum ShapefileSource {
         }
     }
 
+    /// The .shp among `shps` that `layerName` names (its path, or its file name with or
+    /// without ".shp", in any case), or the only one; several and none named is a `layerChoice`.
     static func choose(_ shps: [String], layerName: String?, file: String) throws(FormatError) -> String {
-        let layers = shps.map { baseName(String($0.dropLast(4))) }
         if let layerName {
-            let wanted = layerName.hasSuffix(".shp") ? String(layerName.dropLast(4)) : layerName
-            if let index = layers.firstIndex(of: wanted) ?? layers.firstIndex(where: { $0.lowercased() == wanted.lowercased() }) {
+            if let exact = shps.first(where: { $0 == layerName }) { return exact }
+            let wanted = ext(layerName) == "shp" ? String(layerName.dropLast(4)) : layerName
+            let stems = shps.map { String(baseName($0).dropLast(4)) }
+            if let index = stems.firstIndex(of: wanted) ?? stems.firstIndex(where: { $0.lowercased() == wanted.lowercased() }) {
                 return shps[index]
             }
-            throw .layerChoice(file: file, requested: layerName, available: layers.map { $0 + ".shp" })
+            throw .layerChoice(file: file, requested: layerName, available: shps.map(baseName))
         }
         guard let only = shps.first else {
             throw .unsupported(file: file, reason: "holds no shapefile (.shp)")

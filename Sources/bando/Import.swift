@@ -11,7 +11,10 @@ struct Import: ParsableCommand {
         discussion: """
             Reads GeoJSON, zipped shapefiles, CSV, KML/KMZ and GeoPackage. Coordinates are transformed \
             to EPSG:4326 with PROJ; where the coordinate system or the text encoding cannot be decided, \
-            the command fails listing the choices.
+            the command fails listing the choices. A CSV's coordinate columns are found by name \
+            ("lon"/"lat", "x"/"y", "Kinh độ"/"Vĩ độ"…); name others with --lon-column and --lat-column. \
+            A zip of several shapefiles or a GeoPackage of several tables needs --source-layer; \
+            without it the command fails listing the layers.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -34,6 +37,18 @@ struct Import: ParsableCommand {
     @Option(help: "The text encoding: utf8, windows1258, tcvn3, vniWindows, windows1252 (overrides detection).")
     var encoding: String?
 
+    @Option(help: ArgumentHelp("The CSV column holding longitude or x (easting), when its name is not recognised.",
+                               valueName: "name"))
+    var lonColumn: String?
+
+    @Option(help: ArgumentHelp("The CSV column holding latitude or y (northing), when its name is not recognised.",
+                               valueName: "name"))
+    var latColumn: String?
+
+    @Option(help: ArgumentHelp("The layer to import from a file holding several: a shapefile of the zip (\"duong.shp\") or a GeoPackage table.",
+                               valueName: "name"))
+    var sourceLayer: String?
+
     @Flag(help: "End with one JSON line: layer, version, status, features, bbox, source_srid, encoding, warnings.")
     var json = false
 
@@ -44,7 +59,8 @@ struct Import: ParsableCommand {
         do {
             let db = try SpatialDatabase(path: try database.path())
             let request = ImportRequest(path: file, agencyCode: agency, username: user, layerSlug: layer,
-                                        title: title, srid: srid, encoding: encoding)
+                                        title: title, srid: srid, encoding: encoding, lonColumn: lonColumn,
+                                        latColumn: latColumn, layerName: sourceLayer)
             let outcome = try ImportPipeline(database: db).run(request)
             print(json ? outcome.json : outcome.summary)
         } catch let error as ValidationError {

@@ -63,6 +63,63 @@ import Testing
         #expect(fixed.1.contains("\"bbox\":[106.2"))
     }
 
+    @Test func coordinateColumnsAreNamedOnTheCommandLine() throws {
+        let (folder, db) = try prepare(); defer { try? FileManager.default.removeItem(atPath: folder) }
+        write("Tên mốc;Toạ độ X (VN2000);Toạ độ Y (VN2000)\nMốc A;416785,4281;2353056,3814\n", to: folder + "/moc.csv")
+        let base = ["import", "--db", db, "--agency", "stnmt", "--user", "bien", "--srid", "9214", "--json"]
+        let refused = try BandoBinary.run(base + [folder + "/moc.csv"])
+        #expect(refused.0 != 0 && refused.2.contains("no longitude column was recognised among Tên mốc, Toạ độ X (VN2000), Toạ độ Y (VN2000)"))
+        let chosen = try BandoBinary.run(base + ["--lon-column", "Toạ độ X (VN2000)", "--lat-column", "Toạ độ Y (VN2000)", folder + "/moc.csv"])
+        #expect(chosen.0 == 0, "\(chosen.2)")
+        let last = chosen.1.split(separator: "\n").last.map(String.init) ?? ""
+        let bbox = (try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])?["bbox"] as? [Double] ?? []
+        #expect(bbox.count == 4 && abs(bbox[0] - 106.2) < 1e-5 && abs(bbox[1] - 21.27) < 1e-5, "\(bbox)")
+
+        let help = try BandoBinary.run(["import", "--help"])
+        #expect(help.1.contains("--lon-column <name>") && help.1.contains("--lat-column <name>") && help.1.contains("--source-layer <name>"))
+    }
+
+    @Test func sourceLayerChoosesATableOfAGeoPackage() throws {
+        let (folder, db) = try prepare(); defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/hai_lop.gpkg"
+        try Self.makeGeoPackage(at: path, tables: ["diem_a": [(106.1, 21.3)], "diem_b": [(106.4, 21.5), (106.5, 21.4)]])
+        let base = ["import", "--db", db, "--agency", "stnmt", "--user", "bien", "--json"]
+        let refused = try BandoBinary.run(base + [path])
+        #expect(refused.0 != 0 && refused.2.contains("hai_lop.gpkg: holds several layers (diem_a, diem_b); choose one of them"))
+        let chosen = try BandoBinary.run(base + ["--source-layer", "diem_b", path])
+        #expect(chosen.0 == 0, "\(chosen.2)")
+        #expect(chosen.1.contains("\"features\":2") && chosen.1.contains("\"bbox\":[106.4,21.4,106.5,21.5]"))
+        let missing = try BandoBinary.run(base + ["--source-layer", "diem_c", path])
+        #expect(missing.0 != 0 && missing.2.contains("hai_lop.gpkg: has no layer named \"diem_c\"; it holds diem_a, diem_b"))
+    }
+
+    /// A GeoPackage whose feature tables hold points (lon, lat) in EPSG:4326.
+    static func makeGeoPackage(at path: String, tables: [String: [(Double, Double)]]) throws {
+        func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
+        func point(_ x: Double, _ y: Double) -> Data {
+            Data([0x47, 0x50, 0, 0x01] + le(Int32(4326)) + [0x01] + le(UInt32(1)) + le(x.bitPattern) + le(y.bitPattern))
+        }
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
+                    organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+                INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84', 4326, 'EPSG', 4326, 'GEOGCS["WGS 84"]', NULL);
+                CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT, description TEXT,
+                    last_change DATETIME, min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER);
+                CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, geometry_type_name TEXT, srs_id INTEGER, z TINYINT, m TINYINT);
+                """)
+            for (table, points) in tables {
+                try db.execute(sql: "INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES (?, 'features', 4326)", arguments: [table])
+                try db.execute(sql: "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', 4326, 0, 0)", arguments: [table])
+                try db.execute(sql: "CREATE TABLE \"\(table)\" (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom BLOB, ten TEXT)")
+                for (index, (x, y)) in points.enumerated() {
+                    try db.execute(sql: "INSERT INTO \"\(table)\" (geom, ten) VALUES (?, ?)", arguments: [point(x, y), "\(table) \(index + 1)"])
+                }
+            }
+        }
+    }
+
     @Test func exportRoundTrip() throws {
         let (folder, db) = try prepare(); defer { try? FileManager.default.removeItem(atPath: folder) }
         write(Self.schools, to: folder + "/truong.geojson")

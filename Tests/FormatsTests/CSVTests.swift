@@ -52,6 +52,47 @@ import Testing
                 == "diem.csv: has no column \"z\" for the longitude; its columns are a, b, c")
     }
 
+    @Test func theCoordinateColumnsAreReported() throws {
+        let found = try Self.read("Tên,Kinh độ,Vĩ độ,Ghi chú\nA,106.5,21.25,x\n")
+        #expect(found.coordinateColumns == CoordinateColumns(names: ["Tên", "Kinh độ", "Vĩ độ", "Ghi chú"], longitude: "Kinh độ", latitude: "Vĩ độ"))
+        let text = "Tên,Toạ độ X (VN2000),Toạ độ Y (VN2000),lon,lat\nMốc A,416785.43,2353056.38,106.2,21.27\n"
+        let named = try Self.read(text, options: ReadOptions(lonColumn: "Toạ độ X (VN2000)", latColumn: "Toạ độ Y (VN2000)"))
+        #expect(named.coordinateColumns?.longitude == "Toạ độ X (VN2000)" && named.coordinateColumns?.latitude == "Toạ độ Y (VN2000)")
+        #expect(named.features[0].geometry == .point(Point(x: 416785.43, y: 2353056.38)))
+        #expect(named.sourceSRID == nil, "values beyond degrees in columns not named as degrees leave the CRS open")
+        let detected = try Self.read(text)
+        #expect(detected.coordinateColumns?.longitude == "lon" && detected.features[0].geometry == .point(Point(x: 106.2, y: 21.27)))
+        #expect(try Self.read(Array(#"{"type":"FeatureCollection","features":[]}"#.utf8), name: "a.geojson").coordinateColumns == nil)
+    }
+
+    @Test func aPreviewReadsOnWhenTheCoordinateColumnsCannotBeUsed() throws {
+        let folder = TempFolder()
+        let path = folder.write("diem.csv", "a,b,c\nx,106,21\ny,107,22\n")
+        let previews = try DatasetReader.preview(path: path, originalName: "diem.csv")
+        let dataset = try #require(previews.first?.dataset)
+        #expect(dataset.features.count == 2 && dataset.features.allSatisfy { $0.geometry == nil })
+        #expect(dataset.features[1].values == [.text("y"), .integer(107), .integer(22)])
+        #expect(dataset.coordinateColumns?.names == ["a", "b", "c"])
+        #expect(dataset.coordinateColumns?.longitude == nil && dataset.coordinateColumns?.latitude == nil)
+        #expect(dataset.coordinateColumns?.problem?.description == "diem.csv: no longitude column was recognised among a, b, c; choose it on the form")
+        #expect(formatError { _ = try DatasetReader.read(path: path, originalName: "diem.csv") }?.description
+                == "diem.csv: no longitude column was recognised among a, b, c; choose it on the form", "an import still stops")
+
+        let words = try DatasetReader.preview(path: path, originalName: "diem.csv", options: ReadOptions(lonColumn: "a", latColumn: "c"))
+        #expect(words.first?.dataset.coordinateColumns?.longitude == "a")
+        #expect(words.first?.dataset.coordinateColumns?.problem?.description
+                == "diem.csv: row 2: column a holds \"x\", which is not a number (and 1 more problem in other rows)")
+        #expect(words.first?.dataset.features.allSatisfy { $0.geometry == nil } == true)
+
+        let same = try DatasetReader.preview(path: path, originalName: "diem.csv", options: ReadOptions(lonColumn: "b", latColumn: "b"))
+        #expect(same.first?.dataset.coordinateColumns?.problem?.description
+                == "diem.csv: the same column \"b\" was chosen for longitude and latitude")
+
+        let chosen = try DatasetReader.preview(path: path, originalName: "diem.csv", options: ReadOptions(lonColumn: "b", latColumn: "c"))
+        #expect(chosen.first?.dataset.coordinateColumns == CoordinateColumns(names: ["a", "b", "c"], longitude: "b", latitude: "c"))
+        #expect(chosen.first?.dataset.features.map(\.geometry) == [.point(Point(x: 106, y: 21)), .point(Point(x: 107, y: 22))])
+    }
+
     @Test func badRowsAreReportedByRowAndColumn() {
         var rows = ["ten,kinh_do,vi_do"]
         for index in 2...20 { rows.append("p\(index),106.\(index),21") }

@@ -45,9 +45,11 @@ struct ImportDatabase {
 
     /// Imports `path` as user "bien" of "stnmt".
     func run(_ path: String, layer: String? = nil, title: String? = nil, srid: Int? = nil, encoding: String? = nil,
+             lonColumn: String? = nil, latColumn: String? = nil, sourceLayer: String? = nil,
              user: String = "bien", agency: String = "stnmt") throws(ImportError) -> ImportOutcome {
         try pipeline.run(ImportRequest(path: path, agencyCode: agency, username: user, layerSlug: layer, title: title,
-                                       srid: srid, encoding: encoding))
+                                       srid: srid, encoding: encoding, lonColumn: lonColumn, latColumn: latColumn,
+                                       layerName: sourceLayer))
     }
 
     /// (layers, versions, features, audit entries) now in the database.

@@ -123,7 +123,7 @@ struct UploadPageTests {
         #expect(try editor.startImport(first, [("srid", "")]).status == 303)
         let failed = try editor.waitForImport(first)
         #expect(failed["state"] as? String == "failed")
-        #expect((failed["message"] as? String)?.contains("the coordinate system cannot be decided") == true)
+        #expect((failed["message"] as? String)?.contains("Không xác định được hệ toạ độ của tệp diem.zip") == true, "\(failed)")
         let failedPage = try editor.get("/uploads/\(first)/status")
         #expect(failedPage.text.contains("import-failure") && failedPage.text.contains("9214"))
         #expect(!FileManager.default.fileExists(atPath: fixture.uploads + "/\(first)"))
@@ -186,8 +186,12 @@ struct UploadPageTests {
             #expect(try browser.get("/layers/\(slug)/upload").status == 404, "\(username)")
         }
         var visitor = Browser(fixture)
-        #expect(try visitor.get("/upload").status == 404)
-        #expect(try visitor.get("/layers/\(slug)/upload").status == 404)
+        let signInFirst = try visitor.get("/upload")
+        #expect(signInFirst.status == 303 && signInFirst.headers["Location"] == "/login?next=/upload",
+                "a signed-out visitor is asked to sign in")
+        #expect(try visitor.get("/layers/\(slug)/upload").headers["Location"] == "/login?next=/layers/\(slug)/upload")
+        #expect(try visitor.get("/layers/khong-co/upload").headers["Location"] == "/login?next=/layers/khong-co/upload",
+                "the same answer for a layer that does not exist")
         var viewer = try Browser.signedIn(fixture, "stnmt.viewer")
         let csrf = try viewer.token()
         #expect(try viewer.upload("/upload", fields: [("csrf", csrf)], file: (name: "x.geojson", bytes: UploadFiles.points(["X"]))).status == 404)
@@ -223,7 +227,7 @@ struct UploadPageTests {
         #expect(try editor.startImport(token, [("srid", "4326"), ("title", title)]).status == 303)
         let status = try editor.waitForImport(token)
         #expect(status["state"] as? String == "failed")
-        #expect((status["message"] as? String)?.contains("record 1") == true, "\(status)")
+        #expect(status["message"] as? String == "Tệp sai.geojson, bản ghi 1: latitude 123.4 is out of range (−90 to 90)", "\(status)")
         #expect(try fixture.layerCount(prefix: slug) == 0, "a failed import leaves no layer")
         #expect(!FileManager.default.fileExists(atPath: fixture.uploads + "/\(token)"), "nor files")
     }

@@ -61,7 +61,8 @@ public enum ImportError: Error, Equatable {
     case unknownCRS(Int)
     /// Two readings of the text are nearly as plausible; the uploader must choose.
     case encodingUndecided(file: String, candidates: [EncodingOption])
-    /// The file holds several geometry families; `counts` gives each family and its count.
+    /// The file holds several geometry families; `counts` gives each family ("point", "line",
+    /// "polygon" or `mixedCollection`) and its count.
     case mixedKinds(file: String, counts: [(kind: String, count: Int)])
     /// No record has a geometry.
     case noFeatures(file: String, records: Int)
@@ -83,6 +84,9 @@ public enum ImportError: Error, Equatable {
     case store(StoreError)
 
     public static func == (a: ImportError, b: ImportError) -> Bool { a.description == b.description }
+
+    /// The family `mixedKinds` counts geometry collections that mix families under.
+    public static let mixedCollection = "mixed collection"
 }
 
 extension ImportError: CustomStringConvertible, LocalizedError {
@@ -119,7 +123,7 @@ extension ImportError: CustomStringConvertible, LocalizedError {
             return "\(file): the text encoding cannot be decided; the best readings score nearly the same. Name it with --encoding E (or on the upload form), one of:\n"
                 + candidates.map { "  \($0.value)  \($0.name)  score \(String(format: "%.2f", $0.score))" }.joined(separator: "\n")
         case .mixedKinds(let file, let counts):
-            let list = counts.map { "\($0.count) \($0.kind)" }.joined(separator: ", ")
+            let list = counts.map { "\($0.count) \($0.kind)\($0.count == 1 ? "" : "s")" }.joined(separator: ", ")
             return "\(file): mixes geometry kinds (\(list)); a layer holds one kind — split the file into one file per kind and import each as its own layer"
         case .noFeatures(let file, let records):
             return "\(file): none of its \(records) record(s) has a geometry; there is nothing to import"

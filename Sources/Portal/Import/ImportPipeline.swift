@@ -39,11 +39,19 @@ public struct ImportRequest: Sendable {
     public var srid: Int?
     /// The text encoding ("utf-8", "tcvn3", "vni", "1258"…), overriding detection.
     public var encoding: String?
+    /// The CSV column holding longitude or x (easting), overriding the one found by name.
+    public var lonColumn: String?
+    /// The CSV column holding latitude or y (northing), overriding the one found by name.
+    public var latColumn: String?
+    /// The layer to read from a file holding several: a shapefile of a zip ("duong.shp"), a
+    /// GeoPackage table, one of several files in a zip.
+    public var layerName: String?
     /// The client's address, for the audit log (nil on the command line).
     public var clientAddress: String?
 
     public init(path: String, originalName: String? = nil, agencyCode: String, username: String,
                 layerSlug: String? = nil, title: String? = nil, srid: Int? = nil, encoding: String? = nil,
+                lonColumn: String? = nil, latColumn: String? = nil, layerName: String? = nil,
                 clientAddress: String? = nil) {
         self.path = path
         self.originalName = originalName ?? (path as NSString).lastPathComponent
@@ -53,6 +61,9 @@ public struct ImportRequest: Sendable {
         self.title = title
         self.srid = srid
         self.encoding = encoding
+        self.lonColumn = lonColumn
+        self.latColumn = latColumn
+        self.layerName = layerName
         self.clientAddress = clientAddress
     }
 }
@@ -136,7 +147,8 @@ public struct ImportPipeline: Sendable {
         let file = request.originalName
         let who = try authorize(request)
         let explicitEncoding = try ImportDecisions.encoding(named: request.encoding)
-        let options = ReadOptions(encoding: explicitEncoding, srid: request.srid, limits: limits)
+        let options = ReadOptions(encoding: explicitEncoding, srid: request.srid, lonColumn: request.lonColumn,
+                                  latColumn: request.latColumn, layerName: request.layerName, limits: limits)
         let dataset: ImportedDataset
         do {
             dataset = try DatasetReader.read(path: request.path, originalName: file, options: options)

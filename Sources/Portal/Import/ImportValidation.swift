@@ -35,11 +35,11 @@ struct ValidatedFeatures {
         }
         if families.count + (mixedCollections > 0 ? 1 : 0) > 1 || (mixedCollections > 0 && families.isEmpty) {
             var counts: [(kind: String, count: Int)] = []
-            for (family, name) in [(Store.GeometryKind.point, "point"), (.line, "line"), (.polygon, "polygon")] {
-                if let count = families[family] { counts.append(("\(name)\(count == 1 ? "" : "s")", count)) }
+            for family in [Store.GeometryKind.point, .line, .polygon] {
+                if let count = families[family] { counts.append((family.rawValue, count)) }
             }
             if mixedCollections > 0 {
-                counts.append(("mixed collection\(mixedCollections == 1 ? "" : "s")", mixedCollections))
+                counts.append((ImportError.mixedCollection, mixedCollections))
             }
             throw .mixedKinds(file: file, counts: counts)
         }

@@ -16,8 +16,9 @@ enum ImportJobState: Sendable {
     /// Running; `total` is 0 while the file is read and checked, then features written of total.
     case running(written: Int, total: Int)
     case done(ImportOutcome)
-    /// Refused or failed, with the pipeline's message naming what and where.
-    case failed(String)
+    /// Refused or failed, with the pipeline's error naming what and where (worded for each
+    /// reader of the status page in their language).
+    case failed(ImportError)
 
     /// "queued", "running", "done" or "failed".
     var name: String {
@@ -117,7 +118,7 @@ final class ImportJobs: Sendable {
             do {
                 state = .done(try next.work { [self] written, total in update(token, .running(written: written, total: total)) })
             } catch {
-                state = .failed(error.description)
+                state = .failed(error)
             }
             next.finally()
             update(token, state)

@@ -7,8 +7,11 @@ import Store
 /// The staged folder is removed when the import ends, whatever its outcome; the version it
 /// creates is pending, seen only inside the agency until an approver publishes it.
 extension Portal {
-    /// `POST /uploads/{token}/import` (`csrf`, `srid`, `encoding`, `title`): queues the import and
-    /// redirects (303) to its status page.
+    /// The longest column or layer name the import form may send.
+    static let maxChoiceLength = 200
+
+    /// `POST /uploads/{token}/import` (`csrf`, `srid`, `encoding`, `title`, and for some files
+    /// `lon_column`, `lat_column`, `layer`): queues the import and redirects (303) to its status page.
     func startImport(_ request: Request, _ desk: UploadDesk) throws -> Response {
         let form = try checkedForm(request)
         let (actor, token, staged, job) = try ownedUpload(request, desk)
@@ -32,18 +35,24 @@ extension Portal {
                                      status: 400)
         }
         var title = staged.title
-        if layerSlug == nil && !form.text("title").isEmpty {
-            do {
+        var names: [String: String] = [:]
+        do {
+            if layerSlug == nil && !form.text("title").isEmpty {
                 title = try form.line("title", label: "upload_field_title")
-            } catch {
-                return try uploadPreview(request, desk, error: message(error, language), status: 400)
             }
+            for (field, label) in [("lon_column", "upload_field_lon_column"), ("lat_column", "upload_field_lat_column"),
+                                   ("layer", "upload_field_layer")] where !form.text(field).isEmpty {
+                names[field] = try form.line(field, label: label, maxLength: Self.maxChoiceLength)
+            }
+        } catch {
+            return try uploadPreview(request, desk, error: message(error, language), status: 400)
         }
 
         let importRequest = ImportRequest(path: desk.staging.path(of: staged), originalName: staged.originalName,
                                           agencyCode: actor.agencyCode, username: actor.username, layerSlug: layerSlug,
                                           title: title, srid: srid, encoding: encoding.isEmpty ? nil : encoding,
-                                          clientAddress: request.remoteAddress)
+                                          lonColumn: names["lon_column"], latColumn: names["lat_column"],
+                                          layerName: names["layer"], clientAddress: request.remoteAddress)
         let pipeline = ImportPipeline(database: database)
         let staging = desk.staging
         let logger = self.logger
@@ -88,14 +97,14 @@ extension Portal {
             context["progress"] = progressContext(written: written, total: total, language)
         case .done(let outcome):
             context["result"] = resultContext(outcome, language)
-        case .failed(let message):
-            context["failure"] = message
+        case .failed(let error):
+            context["failure"] = Self.message(error, localizer, language)
         }
         return page("upload_status", request, title: localizer.text("upload_status_title", language), context)
     }
 
     /// `GET /uploads/{token}/status.json`: `state`, `written`, `total`; when done `layer`,
-    /// `version` and `features`; when failed `message`.
+    /// `version` and `features`; when failed `message`, in the request's language.
     func importStatusJSON(_ request: Request, _ desk: UploadDesk) throws -> Response {
         let (_, _, _, job) = try ownedUpload(request, desk)
         guard let job else { return Self.statusReply(["state": "staged"]) }
@@ -112,8 +121,8 @@ extension Portal {
             object["layer"] = outcome.layerSlug
             object["version"] = outcome.versionNumber
             object["features"] = outcome.featureCount
-        case .failed(let message):
-            object["message"] = message
+        case .failed(let error):
+            object["message"] = Self.message(error, localizer, Localizer.language(for: request))
         }
         return Self.statusReply(object)
     }

@@ -5,8 +5,10 @@ import HTTP
 import Store
 
 /// The preview of a staged upload: its format, its CRS (detected, or chosen from the list), the
-/// candidate text encodings with their scores and the first records read with the chosen one.
-/// `?encoding=X` reads them again with another; a file that cannot be read shows why.
+/// candidate text encodings with their scores and the first records read with the chosen one,
+/// a CSV's coordinate columns and the layers of a file holding several. `?encoding=X`,
+/// `?lon_column=A&lat_column=B` and `?layer=L` read them again with other choices; a file that
+/// cannot be read shows why, in the visitor's language.
 extension Portal {
     /// Records shown in the preview table.
     static let previewRecords = 10
@@ -25,7 +27,7 @@ extension Portal {
         return (actor, token, staged, job)
     }
 
-    /// `GET /uploads/{token}[?encoding=X]`.
+    /// `GET /uploads/{token}[?encoding=X][&lon_column=A&lat_column=B][&layer=L]`.
     func uploadPreview(_ request: Request, _ desk: UploadDesk, error: String? = nil, status: Int = 200) throws -> Response {
         let (_, token, staged, job) = try ownedUpload(request, desk)
         if job != nil { return .redirect(to: "/uploads/\(token)/status") }
@@ -45,32 +47,36 @@ extension Portal {
             context["new_layer"] = true
         }
         var problem = error
-        var requested: TextEncoding?
-        if let name = request.query("encoding"), !name.isEmpty {
-            requested = TextEncoding(rawValue: name)
-            if requested == nil {
-                problem = problem ?? localizer.text("upload_problem_encoding", language).replacingOccurrences(of: "{name}", with: name)
-            }
+        var choices = UploadChoices(request)
+        if let name = request.query("encoding"), !name.isEmpty, choices.encoding == nil {
+            problem = problem ?? localizer.text("upload_problem_encoding", language).replacingOccurrences(of: "{name}", with: name)
         }
         let path = desk.staging.path(of: staged)
-        do {
+        do throws(FormatError) {
             let format = try DatasetReader.format(path: path, originalName: staged.originalName)
             context["format"] = localizer.text("upload_format_\(format.rawValue)", language)
-            context.merge(try previewContext(path: path, name: staged.originalName, requested: requested, language)) { _, new in new }
+            let layers = try DatasetReader.layers(path: path, originalName: staged.originalName)
+            context.merge(layerContext(layers, choices: &choices, problem: &problem, language)) { _, new in new }
+            context.merge(try previewContext(path: path, name: staged.originalName, choices: choices, language)) { _, new in new }
         } catch {
-            context["read_error"] = error.description
+            context["read_error"] = Self.message(error, localizer, language)
         }
+        context["encoding_keep"] = choices.hidden(["lon_column", "lat_column", "layer"])
+        context["columns_keep"] = choices.hidden(["encoding", "layer"])
         return page("upload_preview", request, title: localizer.text("upload_preview_title", language) + ": " + staged.originalName,
                     status: status, context.merging(optional: ["error": problem]))
     }
 
-    /// The encoding choice, CRS choice, warnings and records of the file at `path`.
-    func previewContext(path: String, name: String, requested: TextEncoding?, _ language: Language) throws(FormatError) -> [String: Any] {
-        let previews = try DatasetReader.preview(path: path, originalName: name, maxRecords: Self.previewRecords)
+    /// The encoding choice, CRS choice, coordinate columns, warnings and records of the file at
+    /// `path`, and the import form's hidden fields: the choices the preview was read with.
+    func previewContext(path: String, name: String, choices: UploadChoices, _ language: Language) throws(FormatError) -> [String: Any] {
+        var detecting = choices.readOptions
+        detecting.encoding = nil
+        let previews = try DatasetReader.preview(path: path, originalName: name, options: detecting, maxRecords: Self.previewRecords)
         guard let detected = previews.first else { return [:] }
-        var chosen = previews.first { $0.encoding == requested } ?? detected
-        if let requested, detected.encoding != nil, chosen.encoding != requested {
-            let again = try DatasetReader.preview(path: path, originalName: name, options: ReadOptions(encoding: requested),
+        var chosen = previews.first { $0.encoding == choices.encoding } ?? detected
+        if let requested = choices.encoding, detected.encoding != nil, chosen.encoding != requested {
+            let again = try DatasetReader.preview(path: path, originalName: name, options: choices.readOptions,
                                                   maxRecords: Self.previewRecords)
             if let first = again.first { chosen = first }
         }
@@ -82,6 +88,14 @@ extension Portal {
             "warnings": dataset.warnings,
             "has_warnings": !dataset.warnings.isEmpty,
         ]
+        var carried = choices
+        carried.encoding = nil
+        if let columns = dataset.coordinateColumns {
+            context.merge(columnsContext(columns, language)) { _, new in new }
+            carried.lonColumn = columns.longitude
+            carried.latColumn = columns.latitude
+        }
+        context["import_keep"] = carried.hidden(["lon_column", "lat_column", "layer"])
         context.merge(crsContext(dataset)) { _, new in new }
         if let encoding = chosen.encoding {
             let scores = Dictionary(previews.compactMap { preview in preview.encoding.map { ($0, preview.score) } },

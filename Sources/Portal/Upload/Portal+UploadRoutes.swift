@@ -30,9 +30,13 @@ extension Portal {
         router.get("/uploads/:token/status.json") { [self] request in try importStatusJSON(request, desk) }
     }
 
-    /// The actor when they may upload data for their own agency (editors and agency admins);
-    /// anyone else — the public included — gets the 404 of a page that does not exist.
+    /// The actor when they may upload data for their own agency (editors and agency admins).
+    /// A signed-out visitor opening an upload form is sent to sign in first (whatever the layer,
+    /// so nothing is told about it); anyone else gets the 404 of a page that does not exist.
     func uploader(_ request: Request) throws -> Actor {
+        if request.method == .GET, request.path.hasSuffix("/upload"), actor(for: request) == nil {
+            _ = try requireActor(request)
+        }
         guard let actor = actor(for: request),
               Policy.can(actor, .edit, LayerFacts(ownerAgencyID: actor.agencyID, visibility: .private,
                                                   isPublished: false, grant: nil)) else {
