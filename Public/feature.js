@@ -1,5 +1,6 @@
 // A feature's page: a small map of the feature over the basemap. The geometry comes as
-// GeoJSON (EPSG:4326) in the map element's data-geometry attribute.
+// GeoJSON (EPSG:4326) in the map element's data-geometry attribute. A point or a small shape
+// is shown at zoom 15 at most, so its surroundings stay in view.
 (function () {
   'use strict';
   var element = document.getElementById('feature-map');
@@ -20,5 +21,5 @@
     }
   }).addTo(map);
   var bounds = shape.getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 17, padding: [20, 20] }); else map.setView([16, 106], 6);
+  if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 15, padding: [20, 20] }); else map.setView([16, 106], 6);
 })();

@@ -5,9 +5,9 @@ import Synchronization
 
 // The attribute table of a layer version, read in SQL: the field list in source order, one page
 // of rows sorted by any field (json_extract keeps values typed, so numbers sort as numbers and
-// before text) and filtered by a case-insensitive "contains" on one field or on any of them.
-// Case folding is Unicode-aware (SQLite's own LIKE folds ASCII only), through `bando_fold`, a
-// function added to the reading connection for the query.
+// before text) and filtered by a "contains" on one field or on any of them that ignores case and
+// Vietnamese diacritics ("dong" finds "Đông"). Folding is Unicode-aware (SQLite's own LIKE folds
+// ASCII only), through `bando_fold`, a function added to the reading connection for the query.
 
 /// What the values of one field of a version are, as the edit form needs to know.
 public enum FieldKind: String, Sendable, Equatable {
@@ -43,7 +43,7 @@ public struct AttributeQuery: Sendable, Equatable {
     public var descending: Bool
     /// The field the filter looks in (nil: any field).
     public var filterField: String?
-    /// Text the value must contain, ignoring case (nil or empty: no filter).
+    /// Text the value must contain, ignoring case and diacritics (nil or empty: no filter).
     public var filterText: String?
     public var offset: Int
     public var limit: Int
@@ -75,6 +75,8 @@ public struct AttributePage: Sendable, Equatable {
 /// and its geometry in EPSG:4326.
 public struct FeatureRecord: Sendable {
     public var id: Int64
+    /// The feature's identity across versions (the same in every copy an edit makes).
+    public var fid: Int64
     public var layerID: Int64
     public var versionID: Int64
     public var versionNumber: Int
@@ -169,7 +171,7 @@ extension FeatureRepository {
     public func feature(id: Int64) throws(StoreError) -> FeatureRecord? {
         try database.read { db in
             guard let head = try Row.fetchOne(db, sql: """
-                SELECT f.id, v.layer_id, v.id, v.number, f.geom FROM features f JOIN layer_versions v ON v.id = f.version_id
+                SELECT f.id, v.layer_id, v.id, v.number, f.geom, f.fid FROM features f JOIN layer_versions v ON v.id = f.version_id
                 WHERE f.id = ?
                 """, arguments: [id]) else { return nil }
             let geometry: Geometry? = (head[4] as Data?).flatMap { try? SpatiaLiteBlob.decode($0).geometry }
@@ -179,8 +181,16 @@ extension FeatureRepository {
                 """, arguments: [id]).map { row -> (String, StoredProperty) in
                 (row[0], Self.stored(type: row[1], atom: row[2], value: row[3]))
             }
-            return FeatureRecord(id: head[0], layerID: head[1], versionID: head[2], versionNumber: head[3],
+            return FeatureRecord(id: head[0], fid: head[5], layerID: head[1], versionID: head[2], versionNumber: head[3],
                                  properties: properties, geometry: geometry)
+        }
+    }
+
+    /// The id of the feature `fid` in `versionID`; nil when that version does not hold it.
+    public func featureID(fid: Int64, versionID: Int64) throws(StoreError) -> Int64? {
+        try database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM features WHERE version_id = ? AND fid = ? ORDER BY id LIMIT 1",
+                               arguments: [versionID, fid])
         }
     }
 
@@ -189,9 +199,21 @@ extension FeatureRepository {
     /// Whether `f.properties` is a JSON object (neither malformed nor another JSON value).
     static let isObject = "CASE WHEN json_valid(f.properties) THEN json_type(f.properties) END = 'object'"
 
-    /// Text as the filter compares it: NFC, lowercased with Unicode rules.
+    /// Text as the filter compares it: lowercased with Unicode rules, without diacritics (the
+    /// combining marks of Unicode's first block, which hold every Vietnamese tone and vowel
+    /// mark), and đ read as d — so "Đồng", "đông" and "dong" all read "dong". Any other
+    /// letter stays canonically decomposed, the same whatever form the text came in.
     public static func fold(_ text: String) -> String {
-        text.precomposedStringWithCanonicalMapping.lowercased()
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.decomposedStringWithCanonicalMapping.lowercased().unicodeScalars {
+            switch scalar.value {
+            case 0x0300...0x036F: continue
+            case 0x0111: scalars.append("d")
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars)
     }
 
     /// `bando_fold(text)`: `fold` for SQL; null stays null.

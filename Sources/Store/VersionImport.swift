@@ -153,9 +153,9 @@ public struct VersionImporter: Sendable {
         let number = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM layer_versions WHERE layer_id = ?",
                                       arguments: [layerID]) ?? 1
         try db.execute(sql: """
-            INSERT INTO layer_versions(layer_id, number, created_by, source_name, source_srid, encoding)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [layerID, number, request.userID, request.sourceName, request.sourceSRID, request.encoding])
+            INSERT INTO layer_versions(layer_id, number, created_by, source_name, source_srid, encoding, base_version_id)
+            VALUES (?, ?, ?, ?, ?, ?, (SELECT published_version_id FROM layers WHERE id = ?))
+            """, arguments: [layerID, number, request.userID, request.sourceName, request.sourceSRID, request.encoding, layerID])
         let versionID = db.lastInsertedRowID
 
         let writer = try FeatureWriter(db: db, sourceSRID: request.sourceSRID, kind: kind)

@@ -32,6 +32,8 @@ public struct VersionRecord: Sendable, Equatable {
     public var decidedAt: String?
     /// A rejection's reason.
     public var reason: String?
+    /// The number of the version this one was made from (edited, or published at upload).
+    public var baseNumber: Int?
 
     public static func == (a: VersionRecord, b: VersionRecord) -> Bool {
         a.id == b.id && a.status == b.status && a.featureCount == b.featureCount && a.reason == b.reason
@@ -85,8 +87,9 @@ public struct VersionRepository: Sendable {
     static let select = """
         SELECT v.id, v.layer_id, v.number, v.status, c.username AS created_by, v.created_at, v.source_name,
                v.source_srid, v.encoding, v.feature_count, v.min_x, v.min_y, v.max_x, v.max_y, v.warnings,
-               d.username AS decided_by, v.decided_at, v.reason
+               d.username AS decided_by, v.decided_at, v.reason, b.number AS base_number
         FROM layer_versions v
+        LEFT JOIN layer_versions b ON b.id = v.base_version_id
         LEFT JOIN users c ON c.id = v.created_by
         LEFT JOIN users d ON d.id = v.decided_by
         """
@@ -103,7 +106,8 @@ public struct VersionRepository: Sendable {
             status: VersionStatus(rawValue: row["status"]) ?? .pending, createdBy: row["created_by"],
             createdAt: row["created_at"], sourceName: row["source_name"], sourceSRID: row["source_srid"],
             encoding: row["encoding"], featureCount: row["feature_count"], extent: extent, warnings: warnings,
-            decidedBy: row["decided_by"], decidedAt: row["decided_at"], reason: row["reason"])
+            decidedBy: row["decided_by"], decidedAt: row["decided_at"], reason: row["reason"],
+            baseNumber: row["base_number"])
     }
 
     /// Every version of a layer, newest first.
@@ -146,13 +150,14 @@ public struct VersionRepository: Sendable {
         }
     }
 
-    /// The newest rejected version of the layer with its reason, for the editors' notice.
+    /// The newest rejected version of the layer with its reason, for the editors' notice — while
+    /// no newer version is pending or published.
     public func latestRejection(layerID: Int64) throws(StoreError) -> VersionRecord? {
         try database.read { db in
             try Row.fetchOne(db, sql: """
                 \(Self.select) WHERE v.layer_id = ? AND v.status = 'rejected'
-                  AND v.number > COALESCE((SELECT number FROM layer_versions WHERE id =
-                        (SELECT published_version_id FROM layers WHERE id = ?)), 0)
+                  AND v.number > COALESCE((SELECT max(number) FROM layer_versions
+                                           WHERE layer_id = ? AND status IN ('pending', 'published')), 0)
                 ORDER BY v.number DESC LIMIT 1
                 """, arguments: [layerID, layerID]).map(Self.record)
         }

@@ -3,6 +3,7 @@ import GRDB
 import HTTP
 @testable import Portal
 import Store
+import Testing
 
 /// A demo province of the attribute table tests' own: they create layers and versions, so they
 /// do not write into `DemoFixture`'s shared database. Seeded once per test process; each test
@@ -38,10 +39,16 @@ enum TableSupport {
 
     static func households(_ index: Int) -> Int { (index * 37) % 101 }
 
-    /// A new layer of the agency `owner`, published with `featureCount` features, shared with
-    /// `grant` when given.
+    /// The attributes of feature `index` of a new layer, as JSON, unless a test gives its own.
+    static func stationProperties(_ index: Int) -> String {
+        #"{"tên":"Trạm số \#(index)","số_hộ":\#(households(index)),"ghi_chú":"Xã Đông Hưng","hoạt_động":\#(index % 2 == 0)}"#
+    }
+
+    /// A new layer of the agency `owner`, published with `featureCount` features (attributes
+    /// from `properties`), shared with `grant` when given.
     static func layer(_ fixture: TableFixture, owner: String = "syt", visibility: Visibility,
-                      grant: (agency: String, download: Bool)? = nil) throws -> String {
+                      grant: (agency: String, download: Bool)? = nil,
+                      properties: (Int) -> String = stationProperties) throws -> String {
         let slug = AdminSupport.unique("tram")
         let layers = LayerRepository(fixture.database)
         try layers.create(slug: slug, title: "Trạm quan trắc \(slug)", description: "", sector: "y-te", ownerCode: owner,
@@ -50,8 +57,7 @@ enum TableSupport {
                                                encoding: "UTF-8")
         let features = (1...featureCount).map { index -> NewFeature in
             let (lon, lat) = point(index)
-            let json = #"{"tên":"Trạm số \#(index)","số_hộ":\#(households(index)),"ghi_chú":"Xã Đông Hưng","hoạt_động":\#(index % 2 == 0)}"#
-            return NewFeature(shape: .wkt("POINT(\(lon) \(lat))"), propertiesJSON: json)
+            return NewFeature(shape: .wkt("POINT(\(lon) \(lat))"), propertiesJSON: properties(index))
         }
         try FeatureRepository(fixture.database).insert(features, versionID: version.id)
         try layers.refreshVersionFigures(versionID: version.id)
@@ -73,6 +79,28 @@ enum TableSupport {
             userID: nil, EditDescription(sourceName: "thử", note: "thử") { _ in
                 AuditEntry(userID: nil, username: nil, agencyID: nil, action: "test.pending", target: slug)
             })
+    }
+
+    /// The id of layer `slug`.
+    static func layerID(_ fixture: TableFixture, _ slug: String) throws -> Int64 {
+        guard let id = try LayerRepository(fixture.database).findForAccess(slug: slug, agencyID: nil)?.layer.id else {
+            throw StoreError.notFound("layer \(slug)")
+        }
+        return id
+    }
+
+    /// Publishes version `number` of `slug`; the published one becomes superseded.
+    static func publish(_ fixture: TableFixture, _ slug: String, _ number: Int) throws {
+        let layerID = try layerID(fixture, slug)
+        let version = try #require(try VersionRepository(fixture.database).find(layerID: layerID, number: number))
+        try LayerRepository(fixture.database).publish(versionID: version.id, decidedBy: nil)
+    }
+
+    /// The user id of `username`.
+    static func userID(_ fixture: TableFixture, _ username: String) throws -> Int64 {
+        try #require(try fixture.database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE username = ?", arguments: [username])
+        })
     }
 
     /// The feature ids of version `version` of `slug`, in order.

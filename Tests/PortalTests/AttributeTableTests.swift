@@ -135,9 +135,12 @@ import Store
         let slug = try TableSupport.layer(table, visibility: .public)
         let pending = try TableSupport.pendingVersion(table, slug)
         let target = "/layers/\(slug)/features/\(try #require(pending.featureID))"
-        #expect(try table.respond(target).status == 404)
+        let published = "/layers/\(slug)/features/\(try TableSupport.featureIDs(table, slug, version: 1)[0])"
+        let anonymous = try table.respond(target)
+        #expect(anonymous.status == 303 && anonymous.headers["Location"] == published, "to the same feature, published")
+        #expect(!(try table.respond(published).text.contains("Trạm chờ duyệt")))
         var viewer = try Browser.signedIn(table, "syt.viewer")
-        #expect(try viewer.get(target).status == 404)
+        #expect(try viewer.get(target).headers["Location"] == published)
         var approver = try Browser.signedIn(table, "syt.approver")
         let seen = try approver.get(target)
         #expect(seen.status == 200 && seen.text.contains("Trạm chờ duyệt") && seen.text.contains("Phiên bản 2 · đang chờ phê duyệt"))
@@ -170,7 +173,7 @@ import Store
         let edited = try editor.get(try #require(saved.headers["Location"]))
         #expect(edited.text.contains("Đã lưu thay đổi thành phiên bản 2"))
         #expect(edited.text.contains("<dt>tên</dt><dd>Trạm Đông Hưng mới</dd>"))
-        #expect(edited.text.contains("<dt>số_hộ</dt><dd>12.5</dd>"), "a number field stays a number")
+        #expect(edited.text.contains("<dt>số_hộ</dt><dd>12,5</dd>"), "a number field stays a number, written the Vietnamese way")
         #expect(edited.text.contains("<dt>ghi_chú</dt><dd><span class=\"empty\">—</span></dd>"), "empty clears")
         #expect(edited.text.contains("<dt>hoạt_động</dt><dd>Có</dd>"))
         let feature = try #require(try FeatureRepository(table.database).feature(id: newIDs[0]))
@@ -318,5 +321,186 @@ extension TableSupport {
     /// A download's body parsed as a JSON object.
     static func geoJSON(_ response: Response) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: try bytes(response)) as? [String: Any])
+    }
+}
+
+extension AttributeTableTests {
+    // MARK: Lineage of edits
+
+    @Test func aPublishedFeaturePointsEditorsToThePendingEditVersion() throws {
+        let table = try #require(fixture)
+        let slug = try TableSupport.layer(table, visibility: .public)
+        let ids = try TableSupport.featureIDs(table, slug, version: 1)
+        var editor = try Browser.signedIn(table, "syt.editor")
+        let before = try editor.get("/layers/\(slug)/features/\(ids[1])")
+        #expect(before.text.contains("Thay đổi ở đây bắt đầu một phiên bản mới từ phiên bản đang công bố (phiên bản 1)."))
+        #expect(!before.text.contains("đang chờ phê duyệt; sửa trên phiên bản đó"), "nothing pending yet")
+        let csrf = try #require(Browser.csrf(in: before))
+        let first = try editor.post("/layers/\(slug)/features/\(ids[0])/edit", [("csrf", csrf), ("v0", "Trạm mới")])
+        #expect(first.status == 303)
+        let second = try TableSupport.featureIDs(table, slug, version: 2)
+
+        let published = try editor.get("/layers/\(slug)/features/\(ids[1])")
+        #expect(published.text.contains("Có phiên bản 2 đang chờ phê duyệt; sửa trên phiên bản đó để các thay đổi được cộng dồn."))
+        #expect(published.text.contains("<a href=\"/layers/\(slug)/features/\(second[1])\">Mở đối tượng này trong phiên bản 2</a>"),
+                "the same feature in the pending version")
+        #expect(published.text.contains("action=\"/layers/\(slug)/features/\(ids[1])/edit\""), "the published version stays editable")
+        #expect(published.text.contains("bắt đầu một phiên bản mới từ phiên bản đang công bố (phiên bản 1)"))
+        let anonymous = try table.respond("/layers/\(slug)/features/\(ids[1])")
+        #expect(anonymous.status == 200 && !anonymous.text.contains("Có phiên bản 2"), "the public hears nothing of pending versions")
+
+        let pendingPage = try editor.get("/layers/\(slug)/features/\(second[1])")
+        #expect(pendingPage.text.contains("Thay đổi ở đây tạo một phiên bản mới từ phiên bản 2, giữ cả các thay đổi"))
+        #expect(pendingPage.text.contains("href=\"/layers/\(slug)/features/\(ids[1])\">Xem đối tượng này trong phiên bản đang công bố (phiên bản 1)"))
+        let chained = try editor.post("/layers/\(slug)/features/\(second[1])/edit", [("csrf", csrf), ("v0", "Trạm mới 2")])
+        #expect(chained.status == 303)
+        let third = try TableSupport.featureIDs(table, slug, version: 3)
+        let layerID = try TableSupport.layerID(table, slug)
+        #expect(try VersionRepository(table.database).find(layerID: layerID, number: 2)?.baseNumber == 1)
+        #expect(try VersionRepository(table.database).find(layerID: layerID, number: 3)?.baseNumber == 2, "edits add up")
+        let third0 = try #require(try FeatureRepository(table.database).feature(id: third[0]))
+        #expect(third0.properties.first?.1 == .text("Trạm mới"), "version 3 keeps version 2's change")
+        let now = try editor.get("/layers/\(slug)/features/\(ids[1])")
+        #expect(now.text.contains("Có phiên bản 3 đang chờ phê duyệt"))
+        #expect(now.text.contains("<a href=\"/layers/\(slug)/features/\(third[1])\">Mở đối tượng này trong phiên bản 3</a>"))
+        #expect(try editor.get("/layers/\(slug)/features/\(second[1])").text.contains("Có phiên bản 3 đang chờ phê duyệt"))
+    }
+
+    @Test func supersededAndRejectedVersionsOfferNoEdits() throws {
+        let table = try #require(fixture)
+        let slug = try TableSupport.layer(table, visibility: .public)
+        let ids = try TableSupport.featureIDs(table, slug, version: 1)
+        _ = try TableSupport.pendingVersion(table, slug)
+        try TableSupport.publish(table, slug, 2)
+        let second = try TableSupport.featureIDs(table, slug, version: 2)
+        var editor = try Browser.signedIn(table, "syt.editor")
+        let old = try editor.get("/layers/\(slug)/features/\(ids[3])")
+        #expect(old.status == 200 && old.text.contains("Phiên bản 1 · đã được thay thế"))
+        #expect(!old.text.contains("/edit\"") && !old.text.contains("/delete\""), "no forms on a superseded version")
+        #expect(old.text.contains("Phiên bản 1 đã được thay thế nên không sửa hay xoá đối tượng được"))
+        #expect(old.text.contains("href=\"/layers/\(slug)/features/\(second[3])\">Xem đối tượng này trong phiên bản đang công bố (phiên bản 2)"))
+        let refused = try editor.send("/layers/\(slug)/features/\(ids[3])/edit", [("v0", "x")])
+        #expect(refused.status == 409 && refused.text.contains("Phiên bản 1 đã được thay thế nên không sửa hay xoá đối tượng được"))
+        #expect(refused.text.components(separatedBy: "nên không sửa hay xoá").count == 2, "said once, as the error")
+        #expect(try editor.send("/layers/\(slug)/features/\(ids[3])/delete", [("confirm", "yes")]).status == 409)
+        #expect(try TableSupport.versions(table, slug) == ["1:superseded", "2:published"])
+
+        #expect(try editor.send("/layers/\(slug)/features/\(second[3])/edit", [("v0", "Trạm bị từ chối")]).status == 303)
+        try VersionRepository(table.database).reject(
+            layerID: try TableSupport.layerID(table, slug), number: 3, userID: try TableSupport.userID(table, "syt.approver"),
+            reason: "sai tên", audit: AuditEntry(userID: nil, username: nil, agencyID: nil, action: "layer.reject", target: slug))
+        let rejected = try TableSupport.featureIDs(table, slug, version: 3)[3]
+        let page = try editor.get("/layers/\(slug)/features/\(rejected)")
+        #expect(page.status == 200 && !page.text.contains("/edit\"") && !page.text.contains("/delete\""))
+        #expect(page.text.contains("Phiên bản 3 đã bị từ chối nên không sửa"))
+        let refusedRejected = try editor.send("/layers/\(slug)/features/\(rejected)/edit", [("v0", "y")])
+        #expect(refusedRejected.status == 409 && refusedRejected.text.contains("Phiên bản 3 đã bị từ chối"))
+        #expect(try editor.send("/layers/\(slug)/features/\(rejected)/delete", [("confirm", "yes")]).status == 409)
+        #expect(try TableSupport.versions(table, slug) == ["1:superseded", "2:published", "3:rejected"])
+    }
+
+    @Test func anOldFeatureLinkLeadsToThePublishedFeature() throws {
+        let table = try #require(fixture)
+        let slug = try TableSupport.layer(table, visibility: .public)
+        let ids = try TableSupport.featureIDs(table, slug, version: 1)
+        var editor = try Browser.signedIn(table, "syt.editor")
+        #expect(try editor.send("/layers/\(slug)/features/\(ids[0])/edit", [("v0", "Trạm đã đổi tên")]).status == 303)
+        let second = try TableSupport.featureIDs(table, slug, version: 2)
+        #expect(try editor.send("/layers/\(slug)/features/\(second[59])/delete", [("confirm", "yes")]).status == 303)
+        try TableSupport.publish(table, slug, 3)
+        let third = try TableSupport.featureIDs(table, slug, version: 3)
+
+        let moved = try table.respond("/layers/\(slug)/features/\(ids[0])")
+        #expect(moved.status == 303 && moved.headers["Location"] == "/layers/\(slug)/features/\(third[0])")
+        let followed = try table.respond(try #require(moved.headers["Location"]))
+        #expect(followed.status == 200 && followed.text.contains("<dt>tên</dt><dd>Trạm đã đổi tên</dd>"))
+        #expect(try table.respond("/layers/\(slug)/features/\(second[7])").headers["Location"] == "/layers/\(slug)/features/\(third[7])",
+                "a link into an edit version, never published, moves too")
+        let geojson = try table.respond("/layers/\(slug)/features/\(ids[5]).geojson")
+        #expect(geojson.status == 303 && geojson.headers["Location"] == "/layers/\(slug)/features/\(third[5]).geojson")
+
+        let gone = try table.respond("/layers/\(slug)/features/\(ids[59])")
+        let missing = AdminSupport.unique("khong-co")
+        let missingPage = try table.respond("/layers/\(missing)/features/\(ids[59])")
+        #expect(gone.status == 404, "deleted in the published version")
+        #expect(TableSupport.normalized(gone, slug) == TableSupport.normalized(missingPage, missing))
+        #expect(try table.respond("/layers/\(AdminSupport.unique("khac"))/features/\(ids[0])").status == 404)
+
+        let history = try editor.get("/layers/\(slug)/features/\(ids[0])")
+        #expect(history.status == 200 && history.text.contains("Phiên bản 1 · đã được thay thế"), "those who see versions see the old one")
+        #expect(history.text.contains("href=\"/layers/\(slug)/features/\(third[0])\">Xem đối tượng này trong phiên bản đang công bố (phiên bản 3)"))
+        let deleted = try editor.get("/layers/\(slug)/features/\(ids[59])")
+        #expect(deleted.text.contains("Phiên bản đang công bố (phiên bản 3) không có đối tượng này."))
+
+        let secret = try TableSupport.layer(table, visibility: .private)
+        let secretIDs = try TableSupport.featureIDs(table, secret, version: 1)
+        #expect(try editor.send("/layers/\(secret)/features/\(secretIDs[0])/edit", [("v0", "z")]).status == 303)
+        try TableSupport.publish(table, secret, 2)
+        let hidden = try table.respond("/layers/\(secret)/features/\(secretIDs[0])")
+        #expect(hidden.status == 404, "no redirect into a layer the visitor may not see")
+        let missingSecret = try table.respond("/layers/\(missing)/features/\(secretIDs[0])")
+        #expect(TableSupport.normalized(hidden, secret) == TableSupport.normalized(missingSecret, missing))
+    }
+
+    // MARK: Reading the table
+
+    @Test func theFilterFindsTextWithoutItsDiacritics() throws {
+        let table = try #require(fixture)
+        let slug = try TableSupport.layer(table, visibility: .public) { index in
+            #"{"tên":"\#(index % 3 == 0 ? "Trạm Đông Hưng" : "Trạm Yên Đức") \#(index)"}"#
+        }
+        for value in ["Dong", "dong", "%C4%90%C3%B4ng", "%C4%90%C3%94NG+H%C6%AFNG", "dong+hung"] {
+            let page = try table.respond("/layers/\(slug)/table?field=t%C3%AAn&value=\(value)")
+            #expect(page.text.contains("trong tổng số 20"), "\(value)")
+        }
+        #expect(try table.respond("/layers/\(slug)/table?value=duc").text.contains("trong tổng số 40"), "any field")
+        #expect(try table.respond("/layers/\(slug)/table?value=Dong+Duc").text.contains("Không có đối tượng nào phù hợp."))
+    }
+
+    @Test func numbersReadTheWayTheVisitorsLanguageWritesThem() throws {
+        let table = try #require(fixture)
+        let slug = try TableSupport.layer(table, visibility: .public) { index in
+            #"{"tên":"Trạm \#(index)","diện_tích":\#(index == 1 ? "7.0" : "12.5"),"dân_số":1234567,"năm":2019,"kinh_phí":-1234567.25,"mã":"00123"}"#
+        }
+        let ids = try TableSupport.featureIDs(table, slug, version: 1)
+        let vi = try table.respond("/layers/\(slug)/features/\(ids[0])")
+        for pair in [("diện_tích", "7"), ("dân_số", "1.234.567"), ("năm", "2019"), ("kinh_phí", "-1.234.567,25"), ("mã", "00123")] {
+            #expect(vi.text.contains("<dt>\(pair.0)</dt><dd>\(pair.1)</dd>"), "\(pair)")
+        }
+        let en = try table.respond("/layers/\(slug)/features/\(ids[1])", headers: [("Accept-Language", "en")])
+        #expect(en.text.contains("<dt>diện_tích</dt><dd>12.5</dd>") && en.text.contains("<dd>1,234,567</dd>"))
+        #expect(en.text.contains("<dd>-1,234,567.25</dd>") && en.text.contains("<dd>2019</dd>"))
+        let page = try table.respond("/layers/\(slug)/table")
+        #expect(page.text.contains("<td class=\"num\">7</td>") && page.text.contains("<td class=\"num\">12,5</td>"))
+        #expect(page.text.contains("<th scope=\"col\" class=\"num\" aria-sort=\"none\"><a href=\"/layers/\(slug)/table?sort=di%E1%BB%87n_t%C3%ADch\""),
+                "a numeric column's header is right-aligned like its values")
+        #expect(page.text.contains("<th scope=\"col\" aria-sort=\"none\"><a href=\"/layers/\(slug)/table?sort=t%C3%AAn\""), "text is not")
+        #expect(page.text.contains("<th scope=\"col\" aria-sort=\"none\"><a href=\"/layers/\(slug)/table?sort=m%C3%A3\""))
+        var editor = try Browser.signedIn(table, "syt.editor")
+        #expect(try editor.get("/layers/\(slug)/features/\(ids[1])").text.contains("value=\"12.5\" inputmode=\"decimal\""),
+                "the edit form keeps the value it reads back")
+    }
+
+    @Test func aFeatureIsTitledByItsName() throws {
+        let table = try #require(fixture)
+        let slug = try TableSupport.layer(table, visibility: .public)
+        let ids = try TableSupport.featureIDs(table, slug, version: 1)
+        let named = try table.respond("/layers/\(slug)/features/\(ids[2])")
+        #expect(named.text.contains("<title>Trạm số 3 · Trạm quan trắc \(slug) · "))
+        #expect(named.text.contains("<h1>Trạm số 3 · Trạm quan trắc \(slug)</h1>"))
+        #expect(named.text.contains("<small>Đối tượng \(ids[2])</small>"), "the id stays in sight")
+        let other = try TableSupport.layer(table, visibility: .public) { index in
+            #"{"name":"Station \#(index)","loại":"trạm","TEN_XA":"Xã Đông \#(index)"}"#
+        }
+        let otherIDs = try TableSupport.featureIDs(table, other, version: 1)
+        #expect(try table.respond("/layers/\(other)/features/\(otherIDs[0])").text.contains("<h1>Xã Đông 1 · "),
+                "ten_… before name, whatever the case")
+        let nameless = try TableSupport.layer(table, visibility: .public) { index in #"{"tên":"  ","mã":\#(index)}"# }
+        let namelessID = try TableSupport.featureIDs(table, nameless, version: 1)[0]
+        let plain = try table.respond("/layers/\(nameless)/features/\(namelessID)")
+        #expect(plain.text.contains("<h1>Đối tượng \(namelessID) · Trạm quan trắc \(nameless)</h1>") && !plain.text.contains("<small>"))
+        #expect(FeatureName.of([("ten", .integer(3)), ("Tên cơ sở", .text("Cơ sở A")), ("NAME", .text("B"))]) == "Cơ sở A")
+        #expect(FeatureName.of([("tenant", .text("x")), ("Name", .text("B"))]) == "B", "tenant is not a name")
+        #expect(FeatureName.of([("ghi_chú", .text("x"))]) == nil)
     }
 }

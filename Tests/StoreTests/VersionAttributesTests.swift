@@ -272,3 +272,135 @@ struct AttributeWorld {
         #expect(retried.number == 2, "the number the failed attempt took is free again")
     }
 }
+
+extension AttributeWorld {
+    /// An edit of `featureID` setting `field` to `value`.
+    func edit(_ featureID: Int64, _ field: String = "tên", _ value: StoredProperty = .text("đã sửa")) throws -> EditedVersion {
+        try VersionEdits(db).editFeature(layerID: layerID, featureID: featureID, changes: [AttributeChange(field: field, value: value)],
+                                         userID: editorID, description("feature_edit"))
+    }
+
+    /// A deletion of `featureID`.
+    func delete(_ featureID: Int64) throws -> EditedVersion {
+        try VersionEdits(db).deleteFeature(layerID: layerID, featureID: featureID, userID: editorID, description("feature_delete"))
+    }
+
+    /// Every feature's `fid` of a version, in id order.
+    func fids(_ versionID: Int64) throws -> [Int64] {
+        try db.read { db in
+            try Int64.fetchAll(db, sql: "SELECT fid FROM features WHERE version_id = ? ORDER BY id", arguments: [versionID])
+        }
+    }
+
+    func entry(_ action: String) -> AuditEntry {
+        AuditEntry(userID: editorID, username: "syt.editor", agencyID: nil, action: action, target: "co-so-y-te")
+    }
+
+    /// A pending version as an upload makes it, based on the published version: fresh features
+    /// (their own `fid`), the first renamed.
+    func upload() throws -> VersionRecord {
+        let layers = LayerRepository(db)
+        let version = try layers.createVersion(layerSlug: "co-so-y-te", createdBy: nil, sourceName: "moi.geojson", sourceSRID: 4326,
+                                               encoding: "UTF-8")
+        let features = Self.rows.map { row in
+            NewFeature(shape: .wkt("POINT(\(row.4) \(row.5))"), propertiesJSON: #"{"tên":"\#(row.0)"}"#)
+        }
+        try FeatureRepository(db).insert(features, versionID: version.id)
+        try layers.refreshVersionFigures(versionID: version.id)
+        try db.write { db in
+            try db.execute(sql: "UPDATE layer_versions SET base_version_id = ? WHERE id = ?", arguments: [versionID, version.id])
+        }
+        return try #require(try VersionRepository(db).find(layerID: layerID, number: version.number))
+    }
+}
+
+extension VersionAttributesTests {
+    // MARK: Lineage
+
+    @Test func anEditRecordsItsBaseAndKeepsEveryFeaturesIdentity() throws {
+        let world = try AttributeWorld(); defer { world.test.cleanup() }
+        #expect(try world.fids(world.versionID) == world.ids, "an import's features start their own identity")
+        let first = try world.edit(world.ids[2])
+        let second = try world.delete(try #require(first.featureID))
+        let versions = VersionRepository(world.db)
+        #expect(try versions.find(layerID: world.layerID, number: 2)?.baseNumber == 1, "the edit is based on the edited version")
+        #expect(try versions.find(layerID: world.layerID, number: 3)?.baseNumber == 2, "an edit of a pending version chains on it")
+        #expect(try world.fids(first.versionID) == world.ids, "every copied feature, the edited one included, keeps its fid")
+        #expect(try world.fids(second.versionID) == [world.ids[0], world.ids[1], world.ids[3], world.ids[4]])
+        let copied = try world.db.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM features WHERE version_id = ? ORDER BY id", arguments: [first.versionID])
+        }
+        #expect(Set(copied).isDisjoint(with: world.ids), "copies are new rows")
+        let firstID = try #require(first.featureID)
+        let edited = try #require(try world.repository.feature(id: firstID))
+        #expect(edited.fid == world.ids[2])
+        #expect(try world.repository.featureID(fid: world.ids[3], versionID: first.versionID) == copied[3])
+        #expect(try world.repository.featureID(fid: world.ids[2], versionID: second.versionID) == nil, "deleted there")
+    }
+
+    @Test func supersededAndRejectedVersionsAreNotEdited() throws {
+        let world = try AttributeWorld(); defer { world.test.cleanup() }
+        let versions = VersionRepository(world.db)
+        let second = try world.edit(world.ids[0])
+        try versions.publish(layerID: world.layerID, number: 2, userID: world.editorID, audit: world.entry("layer.publish"))
+        #expect(throws: StoreError.invalid("version 1 is superseded: only the published version and pending versions can be edited")) {
+            try world.edit(world.ids[1])
+        }
+        #expect(throws: StoreError.self) { try world.delete(world.ids[1]) }
+        let publishedID = try #require(second.featureID)
+        let third = try world.edit(publishedID, "số_giường", .integer(1))
+        try versions.reject(layerID: world.layerID, number: third.number, userID: world.editorID, reason: "sai",
+                            audit: world.entry("layer.reject"))
+        let rejectedID = try #require(third.featureID)
+        #expect(throws: StoreError.self) { try world.edit(rejectedID) }
+        #expect(try world.count("SELECT count(*) FROM layer_versions") == 3, "nothing was written by the refusals")
+        #expect(try world.edit(publishedID).number == 4, "the published version is edited")
+        #expect(VersionEdits.canEdit(.pending) && VersionEdits.canEdit(.published))
+        #expect(!VersionEdits.canEdit(.superseded) && !VersionEdits.canEdit(.rejected))
+    }
+
+    @Test func thePendingEditOfAVersionIsTheNewestOfItsChain() throws {
+        let world = try AttributeWorld(); defer { world.test.cleanup() }
+        let edits = VersionEdits(world.db)
+        #expect(try edits.pendingEdit(of: world.versionID, fid: world.ids[1]) == nil, "nothing pending yet")
+        let upload = try world.upload()
+        #expect(upload.baseNumber == 1)
+        #expect(try edits.pendingEdit(of: world.versionID, fid: world.ids[1]) == nil, "an upload is not an edit")
+        let second = try world.edit(world.ids[0])
+        let third = try world.edit(try #require(second.featureID), "số_giường", .integer(3))
+        let inThird = try world.repository.featureID(fid: world.ids[1], versionID: third.versionID)
+        #expect(try edits.pendingEdit(of: world.versionID, fid: world.ids[1])
+                == PendingEdit(versionID: third.versionID, number: third.number, featureID: inThird), "the newest of the chain")
+        #expect(try edits.pendingEdit(of: second.versionID, fid: world.ids[1])?.number == third.number, "from the middle too")
+        #expect(try edits.pendingEdit(of: third.versionID, fid: world.ids[1]) == nil)
+        let fourth = try world.delete(try #require(inThird))
+        #expect(try edits.pendingEdit(of: world.versionID, fid: world.ids[1])
+                == PendingEdit(versionID: fourth.versionID, number: fourth.number, featureID: nil), "deleted in the newest")
+        try VersionRepository(world.db).reject(layerID: world.layerID, number: second.number, userID: world.editorID,
+                                               reason: "sai", audit: world.entry("layer.reject"))
+        #expect(try edits.pendingEdit(of: world.versionID, fid: world.ids[1]) == nil, "a rejected version breaks the chain")
+    }
+
+    // MARK: Folding filter
+
+    @Test func theFilterIgnoresDiacritics() throws {
+        let world = try AttributeWorld(); defer { world.test.cleanup() }
+        let page = { (field: String?, text: String) in
+            try world.repository.attributePage(versionID: world.versionID, fields: world.fieldNames,
+                                               query: AttributeQuery(filterField: field, filterText: text)).rows.map(\.id)
+        }
+        #expect(try page("tên", "Dong") == [world.ids[0]])
+        #expect(try page("tên", "dong hung") == [world.ids[0]])
+        #expect(try page("tên", "Đông Hưng") == [world.ids[0]], "the exact spelling still finds it")
+        #expect(try page("tên", "yen duc") == [world.ids[2]])
+        #expect(try page("tên", "benh vien da khoa") == [world.ids[1]])
+        #expect(try page(nil, "mo cua") == [world.ids[3]], "any field: «mở cửa 24/7»")
+        #expect(try page("tên", "tram y te") == [world.ids[0], world.ids[2], world.ids[4]])
+        #expect(try page("tên", "duong") == [world.ids[3]])
+        #expect(try page("tên", "hanoi").isEmpty)
+        #expect(FeatureRepository.fold("ĐỒNG Tháp") == "dong thap")
+        #expect(FeatureRepository.fold("đo\u{0302}\u{0300}ng") == "dong", "decomposed input folds alike")
+        #expect(FeatureRepository.fold("Ánh Dương, Ơ Ư ẵ") == "anh duong, o u a")
+        #expect(FeatureRepository.fold("ABC 123") == "abc 123")
+    }
+}

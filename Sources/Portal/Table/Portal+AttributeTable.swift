@@ -54,9 +54,10 @@ extension Portal {
     }
 
     /// The attribute table of `version` for the `attribute_table` partial (put it under the
-    /// key `table` and render `{{>attribute_table}}`): columns in source order with sort links,
-    /// one page of rows linking to their feature pages, page links, the filter form, and notices
-    /// for parameters that could not be honoured. Reads `page`, `sort`, `dir`, `field` and
+    /// key `table` and render `{{>attribute_table}}`): columns in source order with sort links
+    /// (numeric ones right-aligned like their values), one page of rows linking to their
+    /// feature pages, page links, the filter form, and notices for parameters that could not
+    /// be honoured. Reads `page`, `sort`, `dir`, `field` and
     /// `value` from `request`. `baseURL` is the address the links and the filter form lead to
     /// (a path, perhaps with its own query, such as `/layers/x/table?version=5`).
     ///
@@ -65,7 +66,8 @@ extension Portal {
                                baseURL: String) throws -> [String: Any] {
         let language = Localizer.language(for: request)
         let features = FeatureRepository(database)
-        let fields = try features.fields(versionID: version.id).map(\.name)
+        let versionFields = try features.fields(versionID: version.id)
+        let fields = versionFields.map(\.name)
         var parameters = TableParameters(request, fields: fields)
         var result = try features.attributePage(versionID: version.id, fields: fields, query: parameters.query)
         let pages = TableParameters.pageCount(result.total)
@@ -80,15 +82,17 @@ extension Portal {
                 "id": row.id,
                 "url": "/layers/\(layer.slug)/features/\(row.id)",
                 "cells": row.values.map { value -> [String: Any] in
-                    ["text": PropertyText.display(value, yes: yes, no: no), "num": PropertyText.isNumber(value)]
+                    ["text": PropertyText.display(value, yes: yes, no: no, language), "num": PropertyText.isNumber(value)]
                 },
             ]
         }
-        let columns: [[String: Any]] = fields.map { name in
+        let columns: [[String: Any]] = versionFields.map { field in
+            let name = field.name
             let sorted = parameters.sort == name
             let nextDescending = sorted && !parameters.descending
             return [
                 "name": name,
+                "num": PropertyText.isNumeric(field.kind),
                 "sort_url": TableParameters.url(baseURL, parameters.items(page: 1, sort: (name, nextDescending))),
                 "sorted_asc": sorted && !parameters.descending,
                 "sorted_desc": sorted && parameters.descending,

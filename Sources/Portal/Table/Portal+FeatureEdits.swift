@@ -5,10 +5,12 @@ import Store
 extension Portal {
     /// `POST /layers/{slug}/features/{id}/edit`: the editor's new attribute values become a new
     /// pending version (a copy of the feature's version with the change); then to the feature's
-    /// page in that version. Refused values come back on the form with a problem per field.
+    /// page in that version. Refused values come back on the form with a problem per field; a
+    /// superseded or rejected version is refused whole (409).
     func editFeature(_ request: Request) throws -> Response {
         let form = try checkedForm(request)
         let (layer, version, feature) = try editableFeature(request)
+        if let refusal = refuseUneditable(request, layer, version, feature) { return refusal }
         let language = Localizer.language(for: request)
         let versionFields = try FeatureRepository(database).fields(versionID: version.id)
         let fields = AttributeInput.fields(of: feature, versionFields: versionFields)
@@ -45,10 +47,12 @@ extension Portal {
     }
 
     /// `POST /layers/{slug}/features/{id}/delete` (with `confirm=yes`): a new pending version
-    /// without the feature; then to that version's table.
+    /// without the feature; then to that version's table. A superseded or rejected version is
+    /// refused (409).
     func deleteFeature(_ request: Request) throws -> Response {
         let form = try checkedForm(request)
         let (layer, version, feature) = try editableFeature(request)
+        if let refusal = refuseUneditable(request, layer, version, feature) { return refusal }
         let language = Localizer.language(for: request)
         guard form.raw("confirm") == "yes" else {
             let state = FeatureFormState(error: localizer.text("table_error_confirm_delete", language))
@@ -65,6 +69,18 @@ extension Portal {
         let found = try authorizedFeature(request)
         _ = try authorizedLayer(found.0.slug, request, .edit)
         return found
+    }
+
+    /// The feature page with the reason, as a 409, when `version` may not be edited (only the
+    /// published version and pending ones may); nil when it may.
+    func refuseUneditable(_ request: Request, _ layer: LayerSummary, _ version: VersionRecord,
+                          _ feature: FeatureRecord) -> Response? {
+        guard !VersionEdits.canEdit(version.status) else { return nil }
+        let language = Localizer.language(for: request)
+        let message = localizer.text("table_not_editable", language)
+            .replacingOccurrences(of: "{number}", with: String(version.number))
+            .replacingOccurrences(of: "{status}", with: localizer.text("table_status_\(version.status.rawValue)", language))
+        return renderFeature(request, layer, version, feature, state: FeatureFormState(error: message), status: 409)
     }
 
     /// How the new version, its layer event and its audit entry describe an edit (`feature_edit`,
