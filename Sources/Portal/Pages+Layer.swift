@@ -14,7 +14,7 @@ extension Portal {
         var context: [String: Any] = layerRows([layer], language)[0]
         context["description"] = layer.description
         context["version"] = layer.publishedVersion.map(String.init) ?? "—"
-        context["updated_at"] = layer.updatedAt
+        context["updated_at"] = DisplayTime.local(layer.updatedAt)
         if let (minX, minY, maxX, maxY) = layer.extent {
             context["extent"] = [
                 "west": Self.degrees(minX), "south": Self.degrees(minY),
@@ -27,6 +27,10 @@ extension Portal {
         }
         let may = layerPermissions(layer, request)
         context["may"] = may
+        if may["view_data"] == true, let extent = layer.extent {
+            context["map_tiles"] = "/tiles/\(layer.slug)/{z}/{x}/{y}{r}.png"
+            context["map_bounds"] = Self.boundsJSON(extent)
+        }
         if may["view_pending"] == true {
             let versions = VersionRepository(database)
             let pending = try versions.pendingCount(layerID: layer.id)
@@ -34,9 +38,10 @@ extension Portal {
                 context["has_pending"] = true
                 context["pending_count"] = pending
             }
+            if try LayerStyles(database).state(layerID: layer.id)?.pending != nil { context["style_pending"] = true }
             if let rejected = try versions.latestRejection(layerID: layer.id) {
                 context["rejection"] = ["number": rejected.number, "reason": rejected.reason ?? "",
-                                        "by": rejected.decidedBy ?? "", "at": rejected.decidedAt ?? ""]
+                                        "by": rejected.decidedBy ?? "", "at": rejected.decidedAt.map(DisplayTime.local) ?? ""]
             }
         }
         return page("layer", request, title: layer.title, ["layer": context])

@@ -38,14 +38,14 @@ import Store
     enum Door: String, CaseIterable {
         case page, homeList, tile, tile2x, legend, identify, profileList
         case table, download, versionTile
-        case versions, style, editForm, uploadForm
+        case versions, versionPage, style, editForm, uploadForm
 
         /// Who may pass beyond those who see the layer's data.
         enum Rule { case data, pending, edit }
 
         var rule: Rule {
             switch self {
-            case .versions, .style: return .pending
+            case .versions, .versionPage, .style: return .pending
             case .editForm, .uploadForm: return .edit
             default: return .data
             }
@@ -76,6 +76,7 @@ import Store
         case .download: return try browser.get("/layers/\(slug)/download.geojson")
         case .versionTile: return try browser.get("/layers/\(slug)/versions/1/tiles/\(Self.tile).png")
         case .versions: return try browser.get("/layers/\(slug)/versions")
+        case .versionPage: return try browser.get("/layers/\(slug)/versions/1")
         case .style: return try browser.get("/layers/\(slug)/style")
         case .editForm: return try browser.get("/layers/\(slug)/edit")
         case .uploadForm: return try browser.get("/layers/\(slug)/upload")

@@ -194,3 +194,46 @@ final class VersionFixture: PortalFixture {
         try #require(try LayerRepository(fixture.database).findForAccess(slug: slug, agencyID: nil)).layer.id
     }
 }
+
+/// What the review page tells the approver before publishing: the changes, dropped fields and
+/// versions made from an older base.
+@Suite struct VersionReviewCautionTests {
+    @Test func anEditVersionListsItsChangesAndAnUploadReadsAsReplaced() throws {
+        let fixture = try VersionReviewTests.fixture()
+        let slug = VersionReviewTests.unique()
+        try fixture.importPoints(slug, VersionReviewTests.west)
+        var approver = try Browser.signedIn(fixture, "stnmt.approver")
+        #expect(try approver.send("/layers/\(slug)/versions/1/publish").status == 303)
+        try fixture.importPoints(slug, VersionReviewTests.east)
+        let upload = try approver.get("/layers/\(slug)/versions/2")
+        #expect(upload.text.contains("Dữ liệu được tải lên mới toàn bộ"))
+
+        // An attribute edit on the published version: one feature changed, one unchanged.
+        let layer = try #require(try LayerRepository(fixture.database).findForAccess(slug: slug, agencyID: nil)).layer
+        let published = try #require(try VersionRepository(fixture.database).published(layerID: layer.id))
+        let feature = try #require(try fixture.database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT min(id) FROM features WHERE version_id = ?", arguments: [published.id])
+        })
+        var editor = try Browser.signedIn(fixture, "stnmt.editor")
+        let edited = try editor.send("/layers/\(slug)/features/\(feature)/edit", [("v0", "Điểm A (đã sửa)")])
+        #expect(edited.status == 303, "\(edited.status) \(edited.text.prefix(300))")
+        let review = try approver.get("/layers/\(slug)/versions/3")
+        #expect(review.text.contains("Sửa thuộc tính của 1 đối tượng"))
+        #expect(review.text.contains("1 đối tượng không đổi"))
+        #expect(!review.text.contains("data-confirm"), "nothing to warn about")
+    }
+
+    @Test func aVersionMadeBeforeTheLastPublicationIsFlaggedAndConfirmed() throws {
+        let fixture = try VersionReviewTests.fixture()
+        let slug = VersionReviewTests.unique()
+        try fixture.importPoints(slug, VersionReviewTests.west)
+        var approver = try Browser.signedIn(fixture, "stnmt.approver")
+        #expect(try approver.send("/layers/\(slug)/versions/1/publish").status == 303)
+        try fixture.importPoints(slug, VersionReviewTests.east)   // version 2, made from 1
+        try fixture.importPoints(slug, VersionReviewTests.west)   // version 3, made from 1
+        #expect(try approver.send("/layers/\(slug)/versions/3/publish").status == 303)
+        let stale = try approver.get("/layers/\(slug)/versions/2")
+        #expect(stale.text.contains("Phiên bản này được lập từ phiên bản 1, nhưng phiên bản đang công bố là 3."))
+        #expect(stale.text.contains("data-confirm="), "publishing asks for confirmation")
+    }
+}

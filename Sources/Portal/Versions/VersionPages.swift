@@ -16,7 +16,7 @@ extension Portal {
             ([
                 "action": localizer.text("version_event_\(event.action.rawValue)", language),
                 "who": event.displayName ?? event.username ?? "—",
-                "at": event.at,
+                "at": DisplayTime.local(event.at),
             ] as [String: Any]).merging(optional: ["number": event.versionNumber,
                                                    "note": event.note.isEmpty ? nil : event.note])
         }
@@ -31,8 +31,10 @@ extension Portal {
     /// `/layers/{slug}/versions/{n}`: one version beside the published one — both drawn on
     /// maps, their counts and extents compared, the new version's attributes — with the
     /// approver's decisions: publish or reject a pending version, roll back to a superseded one.
+    /// A workflow page of the owner agency (`.viewPending`), even for the published version.
     func versionReview(_ request: Request, problem: String? = nil, status: Int = 200) throws -> Response {
         let (layer, version) = try authorizedVersion(request)
+        _ = try authorizedLayer(layer.slug, request, .viewPending)
         let language = Localizer.language(for: request)
         let published = try VersionRepository(database).published(layerID: layer.id)
         let may = layerPermissions(layer, request)
@@ -53,12 +55,64 @@ extension Portal {
         }
         context["table"] = try attributeTableContext(layer, version: version, request,
                                                      baseURL: "/layers/\(layer.slug)/versions/\(version.number)")
+        var cautions = reviewCautions(version, published, language)
+        if let published, published.id != version.id {
+            let diff = try VersionRepository(database).diff(layerID: layer.id, from: published.id, to: version.id)
+            let changes = changeSummary(diff, language)
+            context["changes"] = changes
+            context["has_changes"] = !changes.isEmpty
+            if !diff.fieldsRemoved.isEmpty {
+                cautions.append(localizer.text("version_fields_removed_caution", language)
+                    .replacingOccurrences(of: "{fields}", with: diff.fieldsRemoved.joined(separator: ", ")))
+            }
+        }
+        if !cautions.isEmpty {
+            context["cautions"] = cautions
+            context["publish_confirm"] = localizer.text("version_publish_confirm", language)
+        }
         if let problem { context["problem"] = problem }
         if let done = request.query("done"), ["published", "rejected", "rolled_back"].contains(done) {
             context["notice"] = localizer.text("version_done_\(done)", language)
         }
         let title = "\(layer.title) · \(localizer.text("version_label", language)) \(version.number)"
         return page("version_review", request, title: title, status: status, context)
+    }
+
+    /// What the approver should know before publishing `version`: that it was made from another
+    /// version than the published one, so publishing it would drop what was published since.
+    func reviewCautions(_ version: VersionRecord, _ published: VersionRecord?, _ language: Language) -> [String] {
+        guard version.status == .pending, let published, version.baseNumber != published.number else { return [] }
+        let text = version.baseNumber.map {
+            localizer.text("version_stale_base", language).replacingOccurrences(of: "{base}", with: String($0))
+        } ?? localizer.text("version_stale_nothing", language)
+        return [text.replacingOccurrences(of: "{published}", with: String(published.number))]
+    }
+
+    /// The changes from the published version, line by line. Features are followed by their
+    /// identity, which edits keep and a new upload starts afresh: an upload is compared as a whole.
+    func changeSummary(_ diff: VersionDiff, _ language: Language) -> [String] {
+        func line(_ key: String, _ count: Int) -> String {
+            localizer.text(key, language).replacingOccurrences(of: "{n}", with: Self.formatCount(count, language))
+        }
+        var lines: [String] = []
+        if diff.changed + diff.unchanged == 0 {
+            lines.append(localizer.text("version_change_replaced", language))
+        } else {
+            if diff.added > 0 { lines.append(line("version_change_added", diff.added)) }
+            if diff.removed > 0 { lines.append(line("version_change_removed", diff.removed)) }
+            if diff.attributesChanged > 0 { lines.append(line("version_change_attributes", diff.attributesChanged)) }
+            if diff.geometryChanged > 0 { lines.append(line("version_change_geometry", diff.geometryChanged)) }
+            lines.append(line("version_change_unchanged", diff.unchanged))
+        }
+        if !diff.fieldsAdded.isEmpty {
+            lines.append(localizer.text("version_fields_added", language)
+                .replacingOccurrences(of: "{fields}", with: diff.fieldsAdded.joined(separator: ", ")))
+        }
+        if !diff.fieldsRemoved.isEmpty {
+            lines.append(localizer.text("version_fields_removed", language)
+                .replacingOccurrences(of: "{fields}", with: diff.fieldsRemoved.joined(separator: ", ")))
+        }
+        return lines
     }
 
     /// One version's facts for the templates.
@@ -68,7 +122,7 @@ extension Portal {
             "status": version.status.rawValue,
             "status_label": localizer.text("version_status_\(version.status.rawValue)", language),
             "created_by": version.createdBy ?? "—",
-            "created_at": version.createdAt,
+            "created_at": DisplayTime.local(version.createdAt),
             "source_name": version.sourceName ?? "—",
             "crs": version.sourceSRID.map { "EPSG:\($0)" } ?? "—",
             "encoding": version.encoding ?? "—",
@@ -81,7 +135,7 @@ extension Portal {
             "is_superseded": version.status == .superseded,
         ]
         context = context.merging(optional: [
-            "decided_by": version.decidedBy, "decided_at": version.decidedAt,
+            "decided_by": version.decidedBy, "decided_at": version.decidedAt.map(DisplayTime.local),
             "reason": version.reason.flatMap { $0.isEmpty ? nil : $0 },
         ])
         if let extent = version.extent {
