@@ -93,7 +93,7 @@ extension Portal {
         var pendingPreview: [UInt8]?
         if let json = state.pending {
             pendingStyle = try? Style(json: json)
-            var pending: [String: Any] = ["by": state.pendingBy ?? "", "at": state.pendingAt ?? "",
+            var pending: [String: Any] = ["by": state.pendingBy ?? "", "at": state.pendingAt.map(DisplayTime.local) ?? "",
                                           "fingerprint": Self.proposalFingerprint(json)]
             if let pendingStyle {
                 let png = try previewPNG(pendingStyle, version: version)
@@ -107,7 +107,7 @@ extension Portal {
             context["pending"] = pending
         }
         if let rejection = state.rejection {
-            context["rejection"] = ["reason": rejection.reason, "by": rejection.by ?? "", "at": rejection.at]
+            context["rejection"] = ["reason": rejection.reason, "by": rejection.by ?? "", "at": DisplayTime.local(rejection.at)]
         }
         if mayEdit {
             let form = posted ?? StyleForm(pendingStyle ?? current, kind: kind)

@@ -148,7 +148,7 @@ extension Portal {
             "number": version.number,
             "status": localizer.text("table_status_\(version.status.rawValue)", language),
             "published": published,
-            "created_at": version.createdAt,
+            "created_at": DisplayTime.local(version.createdAt),
             "source": version.sourceName ?? "",
             "features": Self.formatCount(version.featureCount, language),
         ]

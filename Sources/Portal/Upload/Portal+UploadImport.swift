@@ -148,6 +148,7 @@ extension Portal {
         let box = outcome.bbox
         var result: [String: Any] = [
             "slug": outcome.layerSlug,
+            "title": (try? layers.findForAccess(slug: outcome.layerSlug, agencyID: nil))??.layer.title ?? outcome.layerSlug,
             "version": outcome.versionNumber,
             "features": Self.formatCount(outcome.featureCount, language),
             "kind": localizer.text("upload_kind_\(outcome.kind.rawValue)", language),
