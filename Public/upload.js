@@ -67,7 +67,7 @@
         if (xhr.status === 200) {
           try {
             var reply = JSON.parse(xhr.responseText);
-            if (reply && typeof reply.location === 'string' && reply.location.charAt(0) === '/') {
+            if (reply && typeof reply.location === 'string' && /^\/[^\/\\]/.test(reply.location)) {
               window.location.assign(reply.location);
               return;
             }

@@ -52,11 +52,17 @@ public struct Style: Sendable, Hashable {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
+    /// The most rules a style may hold: each is a legend row and a pass over a tile's features.
+    public static let maxRules = 200
+    /// The longest style JSON accepted.
+    public static let maxJSONBytes = 256 * 1024
+
     /// Every problem of the style, in rule order, each naming its rule ("rule 2: colour '#zzz'
     /// is not #rrggbb"). Empty when the style can be drawn as written.
     public func problems() -> [StyleError] {
         var found: [StyleError] = []
         if rules.isEmpty { found.append(.noRules) }
+        if rules.count > Self.maxRules { return [.tooManyRules(count: rules.count, limit: Self.maxRules)] }
         for (index, rule) in rules.enumerated() {
             for message in Self.problems(of: rule) {
                 found.append(.invalidRule(number: index + 1, message: message))

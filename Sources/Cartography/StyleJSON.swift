@@ -36,6 +36,7 @@ extension Style: Codable {
     /// - Throws: `StyleError.invalidJSON` for text that is not a style, or the first problem
     ///   `validate()` finds.
     public init(json: String) throws(StyleError) {
+        if json.utf8.count > Self.maxJSONBytes { throw .tooLong(bytes: json.utf8.count, limit: Self.maxJSONBytes) }
         do {
             self = try JSONDecoder().decode(Style.self, from: Data(json.utf8))
         } catch let error as DecodingError {

@@ -57,7 +57,7 @@ struct StyleTests {
             == "rule 2: colour '#zzz' is not #rrggbb")
     }
 
-    @Test func validationCatchesEveryKindOfMistake() {
+    @Test func validationCatchesEveryKindOfMistake() throws {
         let style = Style(rules: [
             Rule(minZoom: 12, maxZoom: 3, symbolizer: .polygon(PolygonSymbolizer(fillOpacity: 1.5, strokeWidth: -1))),
             Rule(filter: .range(attribute: "x", min: 10, max: 5), symbolizer: .point(PointSymbolizer(size: 500))),
@@ -72,6 +72,12 @@ struct StyleTests {
         #expect(messages.contains("rule 3: the filter names no attribute"))
         #expect(messages.contains("rule 3: dash lengths must be between 0 and 1000 pixels"))
         #expect(Style(rules: []).problems() == [.noRules])
+        let one = try #require(Style.defaultStyle(for: .point).rules.first)
+        let crowded = Style(rules: Array(repeating: one, count: Style.maxRules + 1))
+        #expect(crowded.problems() == [.tooManyRules(count: Style.maxRules + 1, limit: Style.maxRules)])
+        #expect(throws: StyleError.tooLong(bytes: Style.maxJSONBytes + 1, limit: Style.maxJSONBytes)) {
+            try Style(json: String(repeating: " ", count: Style.maxJSONBytes + 1))
+        }
     }
 
     @Test func badJSONIsRefusedWithAReason() {

@@ -136,11 +136,14 @@ import Store
         let pending = try TableSupport.pendingVersion(table, slug)
         let target = "/layers/\(slug)/features/\(try #require(pending.featureID))"
         let published = "/layers/\(slug)/features/\(try TableSupport.featureIDs(table, slug, version: 1)[0])"
+        // Outsiders learn nothing of a pending version: no redirect, the missing layer's 404.
         let anonymous = try table.respond(target)
-        #expect(anonymous.status == 303 && anonymous.headers["Location"] == published, "to the same feature, published")
+        let missing = try table.respond("/layers/khong-co-lop/features/\(try #require(pending.featureID))")
+        #expect(anonymous.status == 404 && anonymous.headers["Location"] == nil)
+        #expect(anonymous.text.replacingOccurrences(of: slug, with: "X") == missing.text.replacingOccurrences(of: "khong-co-lop", with: "X"))
         #expect(!(try table.respond(published).text.contains("Trạm chờ duyệt")))
         var viewer = try Browser.signedIn(table, "syt.viewer")
-        #expect(try viewer.get(target).headers["Location"] == published)
+        #expect(try viewer.get(target).status == 404)
         var approver = try Browser.signedIn(table, "syt.approver")
         let seen = try approver.get(target)
         #expect(seen.status == 200 && seen.text.contains("Trạm chờ duyệt") && seen.text.contains("Phiên bản 2 · đang chờ phê duyệt"))
@@ -414,8 +417,9 @@ extension AttributeTableTests {
         #expect(moved.status == 303 && moved.headers["Location"] == "/layers/\(slug)/features/\(third[0])")
         let followed = try table.respond(try #require(moved.headers["Location"]))
         #expect(followed.status == 200 && followed.text.contains("<dt>tên</dt><dd>Trạm đã đổi tên</dd>"))
-        #expect(try table.respond("/layers/\(slug)/features/\(second[7])").headers["Location"] == "/layers/\(slug)/features/\(third[7])",
-                "a link into an edit version, never published, moves too")
+        let unpublished = try table.respond("/layers/\(slug)/features/\(second[7])")
+        #expect(unpublished.status == 404 && unpublished.headers["Location"] == nil,
+                "a link into a version never published tells outsiders nothing")
         let geojson = try table.respond("/layers/\(slug)/features/\(ids[5]).geojson")
         #expect(geojson.status == 303 && geojson.headers["Location"] == "/layers/\(slug)/features/\(third[5]).geojson")
 

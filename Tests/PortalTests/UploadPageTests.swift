@@ -265,7 +265,9 @@ struct UploadPageTests {
         #expect(old.fileName == "passwd" && staging.path(of: old) == root + "/uploads/\(old.token)/passwd")
         let interrupted = try staging.stage(part, owner: 1, agencyCode: "a", layerSlug: nil, title: nil)
         staging.markImporting(interrupted.token)
-        #expect(Set(staging.sweep(keep: [busy.token])) == [old.token, interrupted.token])
+        #expect(staging.sweep(atStartUp: false) { $0 == busy.token } == [old.token],
+                "while serving, an import's marker is no reason to remove its file")
+        #expect(staging.sweep(atStartUp: true) { $0 == busy.token } == [interrupted.token])
         #expect(staging.find(old.token) == nil && staging.find(interrupted.token) == nil)
         #expect(staging.find(busy.token) == busy && staging.find(fresh.token) == fresh)
 

@@ -16,10 +16,10 @@ extension Portal {
         let fields = AttributeInput.fields(of: feature, versionFields: versionFields)
         var state = FeatureFormState()
         var changes: [AttributeChange] = []
+        var posted: [String: String] = [:]
+        for field in form.fields where posted[field.name] == nil { posted[field.name] = field.value }
         for (index, field) in fields.enumerated() {
-            let name = AttributeInput.inputName(index)
-            guard form.fields.contains(where: { $0.name == name }) else { continue }
-            let typed = form.raw(name)
+            guard let typed = posted[AttributeInput.inputName(index)] else { continue }
             state.typed[index] = typed
             do throws(AttributeInput.Problem) {
                 let current = AttributeInput.current(feature, field.name)
@@ -40,9 +40,15 @@ extension Portal {
             return renderFeature(request, layer, version, feature, state: state, status: 400)
         }
         let names = changes.map(\.field).joined(separator: ", ")
-        let edited = try VersionEdits(database).editFeature(
-            layerID: layer.id, featureID: feature.id, changes: changes, userID: actor(for: request)?.userID,
-            editDescription(request, layer, version, feature, action: "feature_edit", fields: names))
+        let edited: EditedVersion
+        do {
+            edited = try VersionEdits(database).editFeature(
+                layerID: layer.id, featureID: feature.id, changes: changes, userID: actor(for: request)?.userID,
+                editDescription(request, layer, version, feature, action: "feature_edit", fields: names))
+        } catch {
+            guard case .invalid = error else { throw error }
+            return try refuseChanged(request, layer, version, feature)
+        }
         return .redirect(to: "/layers/\(layer.slug)/features/\(edited.featureID ?? feature.id)?done=edited")
     }
 
@@ -58,9 +64,15 @@ extension Portal {
             let state = FeatureFormState(error: localizer.text("table_error_confirm_delete", language))
             return renderFeature(request, layer, version, feature, state: state, status: 400)
         }
-        let edited = try VersionEdits(database).deleteFeature(
-            layerID: layer.id, featureID: feature.id, userID: actor(for: request)?.userID,
-            editDescription(request, layer, version, feature, action: "feature_delete", fields: nil))
+        let edited: EditedVersion
+        do {
+            edited = try VersionEdits(database).deleteFeature(
+                layerID: layer.id, featureID: feature.id, userID: actor(for: request)?.userID,
+                editDescription(request, layer, version, feature, action: "feature_delete", fields: nil))
+        } catch {
+            guard case .invalid = error else { throw error }
+            return try refuseChanged(request, layer, version, feature)
+        }
         return .redirect(to: "/layers/\(layer.slug)/table?version=\(edited.number)&done=deleted")
     }
 
@@ -81,6 +93,16 @@ extension Portal {
             .replacingOccurrences(of: "{number}", with: String(version.number))
             .replacingOccurrences(of: "{status}", with: localizer.text("table_status_\(version.status.rawValue)", language))
         return renderFeature(request, layer, version, feature, state: FeatureFormState(error: message), status: 409)
+    }
+
+    /// The answer when the store refused an edit the page had allowed: the version was decided
+    /// meanwhile (409, with the page as it is now).
+    func refuseChanged(_ request: Request, _ layer: LayerSummary, _ version: VersionRecord,
+                       _ feature: FeatureRecord) throws -> Response {
+        let now = try VersionRepository(database).find(layerID: layer.id, number: version.number) ?? version
+        if let refusal = refuseUneditable(request, layer, now, feature) { return refusal }
+        let message = localizer.text("version_state_changed", Localizer.language(for: request))
+        return renderFeature(request, layer, now, feature, state: FeatureFormState(error: message), status: 409)
     }
 
     /// How the new version, its layer event and its audit entry describe an edit (`feature_edit`,

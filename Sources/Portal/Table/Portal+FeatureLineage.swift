@@ -11,9 +11,11 @@ enum FeatureLookup {
 
 extension Portal {
     /// The feature of a GET of `/layers/{slug}/features/{id}`. When the visitor may not see its
-    /// version (a link kept from a version since replaced, or a pending one), the link moves to
-    /// the same feature in the published version if the visitor may see that (`.viewData`) and
-    /// it still holds the feature; otherwise the 404 of a missing layer.
+    /// version and that version was once published (a link kept from a version since replaced),
+    /// the link moves to the same feature in the published version if the visitor may see that
+    /// (`.viewData`) and it still holds the feature. Features of versions never published
+    /// (pending, rejected) get the 404 of a missing layer, like everything else: a redirect
+    /// would tell outsiders what the unpublished versions hold.
     func lookUpFeature(_ request: Request) throws -> FeatureLookup {
         let feature = try requestedFeature(request)
         let slug = request.parameters["slug"] ?? ""
@@ -27,6 +29,7 @@ extension Portal {
         do {
             let (layer, published) = try authorizedVersion(slug, number: nil, request, published: .viewData)
             guard let published, layer.id == feature.layerID, published.id != feature.versionID,
+                  try VersionRepository(database).find(layerID: layer.id, number: feature.versionNumber)?.status == .superseded,
                   let counterpart = try FeatureRepository(database).featureID(fid: feature.fid, versionID: published.id) else {
                 throw missing
             }

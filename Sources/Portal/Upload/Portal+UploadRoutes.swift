@@ -8,8 +8,11 @@ struct UploadDesk: Sendable {
     let staging: UploadStaging
     let jobs: ImportJobs
 
-    /// Removes abandoned uploads (never those being imported).
-    func sweep() { staging.sweep(keep: jobs.activeTokens) }
+    /// Removes abandoned uploads (never those queued or being imported); at start-up, also those
+    /// a stopped process was importing.
+    func sweep(atStartUp: Bool = false) {
+        staging.sweep(atStartUp: atStartUp) { jobs.activeTokens.contains($0) }
+    }
 }
 
 extension Portal {
@@ -18,7 +21,7 @@ extension Portal {
     /// of an earlier run are swept here, at start-up.
     func registerUploadRoutes(on router: Router) {
         let desk = UploadDesk(staging: UploadStaging(dataDirectory: dataDirectory), jobs: ImportJobs(maxConcurrent: 1))
-        desk.sweep()
+        desk.sweep(atStartUp: true)
         router.get("/upload") { [self] request in try uploadForm(request) }
         router.post("/upload") { [self] request in try receiveUpload(request, desk) }
         router.get("/layers/:slug/upload") { [self] request in try uploadForm(request) }

@@ -108,19 +108,21 @@ struct UploadStaging: Sendable {
         _ = FileManager.default.createFile(atPath: folder(token) + "/" + Self.importingMarker, contents: nil)
     }
 
-    /// Deletes, except those in `keep`, uploads older than `maxAge` (by their description, or the
-    /// folder's date when it has none) and uploads marked as being imported (an import not in
-    /// `keep` is one a stopped process left unfinished); returns the tokens removed.
+    /// Deletes uploads older than `maxAge` (by their description, or the folder's date when it
+    /// has none) and — at start-up only, when no import can be running — uploads marked as being
+    /// imported (ones a stopped process left unfinished); returns the tokens removed. `isActive`
+    /// is asked for each upload just before it would be removed, so an import queued while the
+    /// sweep runs keeps its file.
     @discardableResult
-    func sweep(now: Date = Date(), keep: Set<String>) -> [String] {
+    func sweep(now: Date = Date(), atStartUp: Bool, isActive: (String) -> Bool) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
         var removed: [String] = []
-        for name in names where !keep.contains(name) {
+        for name in names {
             let created = find(name)?.createdAt
                 ?? (try? FileManager.default.attributesOfItem(atPath: root + "/" + name)[.modificationDate] as? Date) ?? nil
                 ?? .distantPast
-            let interrupted = FileManager.default.fileExists(atPath: root + "/" + name + "/" + Self.importingMarker)
-            guard interrupted || now.timeIntervalSince(created) > Self.maxAge else { continue }
+            let interrupted = atStartUp && FileManager.default.fileExists(atPath: root + "/" + name + "/" + Self.importingMarker)
+            guard interrupted || now.timeIntervalSince(created) > Self.maxAge, !isActive(name) else { continue }
             try? FileManager.default.removeItem(atPath: root + "/" + name)
             removed.append(name)
         }
