@@ -1,9 +1,9 @@
 // Bando's upload pages. The plain forms work without this script; with it, the upload form
-// sends its file with a progress bar and checks the size limit first, the preview reads the
-// file again as soon as another encoding, coordinate column or layer is chosen (every select
-// marked data-rerender submits its form on change), and the status page follows a running
-// import (GET status.json every second) and reloads when it ends. Text from the server is
-// shown with textContent only.
+// sends its file with a progress bar and checks the size limit first, the preview page is asked
+// for again as soon as another encoding, coordinate column or layer is chosen (every select
+// marked data-rerender submits its form on change; the server answers from its cache a choice
+// it has read before), and the status page follows a running import (GET status.json every
+// second) and reloads when it ends. Text from the server is shown with textContent only.
 (function () {
   'use strict';
 

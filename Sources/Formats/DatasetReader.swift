@@ -141,14 +141,16 @@ public enum DatasetReader {
                 return try ShapefileReader.read(files, options: options, maxRecords: maxRecords)
             case .kmz, .kml:
                 let member = try single(in: zip, extensions: ["kml"], preferred: "doc.kml", layerName: layerName)
-                return try KMLReader.read(bytes: zip.extract(member), fileName: ShapefileSource.baseName(member), options: options, maxRecords: maxRecords)
+                return try KMLReader.read(bytes: document(member, of: &zip, limits: options.limits), fileName: ShapefileSource.baseName(member),
+                                          options: options, maxRecords: maxRecords)
             case .geoJSON:
                 let member = try single(in: zip, extensions: ["geojson", "json"], preferred: nil, layerName: layerName)
-                return try GeoJSONReader.read(bytes: zip.extract(member), fileName: ShapefileSource.baseName(member), options: options, maxRecords: maxRecords)
+                return try GeoJSONReader.read(bytes: document(member, of: &zip, limits: options.limits), fileName: ShapefileSource.baseName(member),
+                                              options: options, maxRecords: maxRecords)
             case .csv:
                 let member = try single(in: zip, extensions: ["csv", "txt"], preferred: nil, layerName: layerName)
-                return try CSVDataset.read(bytes: zip.extract(member), fileName: ShapefileSource.baseName(member), options: options,
-                                           maxRecords: maxRecords, lenient: lenient)
+                return try CSVDataset.read(bytes: document(member, of: &zip, limits: options.limits), fileName: ShapefileSource.baseName(member),
+                                           options: options, maxRecords: maxRecords, lenient: lenient)
             case .geoPackage:
                 // A layer name picks one of several GeoPackages in the zip, else a table of the only one.
                 let packages = members(of: zip, extensions: ["gpkg"], preferred: nil)
@@ -175,17 +177,44 @@ public enum DatasetReader {
                 : try ShapefileSource.fromShp(url)
             return try ShapefileReader.read(files, options: options, maxRecords: maxRecords)
         case .geoJSON:
-            return try GeoJSONReader.read(bytes: ShapefileSource.readFile(url), fileName: originalName, options: options, maxRecords: maxRecords)
+            return try GeoJSONReader.read(bytes: document(url, originalName, limits: options.limits), fileName: originalName,
+                                          options: options, maxRecords: maxRecords)
         case .csv:
-            return try CSVDataset.read(bytes: ShapefileSource.readFile(url), fileName: originalName, options: options,
+            return try CSVDataset.read(bytes: document(url, originalName, limits: options.limits), fileName: originalName, options: options,
                                        maxRecords: maxRecords, lenient: lenient)
         case .kml, .kmz:
-            return try KMLReader.read(bytes: ShapefileSource.readFile(url), fileName: originalName, options: options, maxRecords: maxRecords)
+            return try KMLReader.read(bytes: document(url, originalName, limits: options.limits), fileName: originalName,
+                                      options: options, maxRecords: maxRecords)
         case .geoPackage:
             return try GeoPackageReader.read(path: path, fileName: originalName, options: options, maxRecords: maxRecords)
         case .dbf:
-            return try readDBF(bytes: ShapefileSource.readFile(url), url: url, fileName: originalName, options: options, maxRecords: maxRecords)
+            return try readDBF(bytes: document(url, originalName, limits: options.limits), url: url, fileName: originalName,
+                               options: options, maxRecords: maxRecords)
         }
+    }
+
+    /// The bytes of the document at `url`, refused before reading when it is larger than
+    /// `limits.maxDocumentBytes`.
+    static func document(_ url: URL, _ fileName: String, limits: ImportLimits) throws(FormatError) -> [UInt8] {
+        if limits.maxDocumentBytes < .max,
+           let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value {
+            try checkDocument(size: size, fileName, limits: limits)
+        }
+        return try ShapefileSource.readFile(url)
+    }
+
+    /// The bytes of the zip member `member`, refused before parsing when they are more than
+    /// `limits.maxDocumentBytes` (the zip's own limits bound the extraction).
+    static func document(_ member: String, of zip: inout ZipArchiveReader, limits: ImportLimits) throws(FormatError) -> [UInt8] {
+        let bytes = try zip.extract(member)
+        try checkDocument(size: Int64(bytes.count), ShapefileSource.baseName(member), limits: limits)
+        return bytes
+    }
+
+    static func checkDocument(size: Int64, _ fileName: String, limits: ImportLimits) throws(FormatError) {
+        guard size > limits.maxDocumentBytes else { return }
+        let megabytes = { (bytes: Int64) in String(format: "%.1f", Double(bytes) / Double(1 << 20)) }
+        throw .limitExceeded(file: fileName, problem: "is \(megabytes(size)) MB, more than the \(megabytes(limits.maxDocumentBytes)) MB read at once")
     }
 
     /// The first `count` bytes of the file at `path` (fewer if it is shorter or unreadable).

@@ -51,21 +51,56 @@ public struct GeoJSONWriter: Sendable {
     /// The collection written to `handle` as it is produced, in chunks of about 1 MB.
     public func write<S: Sequence>(_ features: S, srid: Int? = nil, to handle: FileHandle) throws(FormatError)
         where S.Element == ImportedFeature {
-        var buffer = header(srid: srid)
-        func flush() throws(FormatError) {
+        var stream = stream(to: handle, srid: srid)
+        for feature in features { try stream.append(feature) }
+        try stream.finish()
+    }
+
+    /// A collection to be written to `handle` one feature at a time (see `Stream`).
+    public func stream(to handle: FileHandle, srid: Int? = nil) -> Stream {
+        Stream(writer: self, handle: handle, srid: srid)
+    }
+
+    /// A FeatureCollection written to a file handle feature by feature, as the caller reads its
+    /// features, so no more than one chunk of text is held in memory whatever the size of the
+    /// collection. The bytes are the same as `data(for:srid:)` gives for the same features.
+    public struct Stream {
+        /// Text is handed to the file once this many bytes are waiting.
+        static let chunkBytes = 1 << 20
+
+        let writer: GeoJSONWriter
+        let handle: FileHandle
+        var buffer: String
+        /// Features appended so far.
+        public private(set) var count = 0
+
+        init(writer: GeoJSONWriter, handle: FileHandle, srid: Int?) {
+            self.writer = writer
+            self.handle = handle
+            self.buffer = writer.header(srid: srid)
+        }
+
+        /// Adds `feature` to the collection.
+        public mutating func append(_ feature: ImportedFeature) throws(FormatError) {
+            if count > 0 { buffer += ",\n" }
+            buffer += writer.featureText(feature)
+            count += 1
+            if buffer.utf8.count >= Self.chunkBytes { try flush() }
+        }
+
+        /// Closes the collection and writes what is left; append nothing after.
+        public mutating func finish() throws(FormatError) {
+            buffer += "]}\n"
+            try flush()
+        }
+
+        private mutating func flush() throws(FormatError) {
             do {
                 try handle.write(contentsOf: Data(buffer.utf8))
             } catch {
                 throw .cannotWrite(file: "GeoJSON export", reason: error.localizedDescription)
             }
-            buffer = ""
+            buffer.removeAll(keepingCapacity: true)
         }
-        for (index, feature) in features.enumerated() {
-            if index > 0 { buffer += ",\n" }
-            buffer += featureText(feature)
-            if buffer.utf8.count >= 1 << 20 { try flush() }
-        }
-        buffer += "]}\n"
-        try flush()
     }
 }

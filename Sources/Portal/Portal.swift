@@ -27,6 +27,8 @@ public final class Portal: Sendable {
     let loginThrottle: LoginThrottle
     /// The map doors' tile cache, drawn layers and basemap.
     let map: MapServices
+    /// The attribute table's kept orders and the downloads' files.
+    let tables: TableServices
     let logger: Logger
 
     /// Where Debian's libjs-leaflet installs Leaflet.
@@ -54,6 +56,7 @@ public final class Portal: Sendable {
         self.sessionPolicy = sessionPolicy
         self.loginThrottle = loginThrottle
         self.map = MapServices(database: database, dataDirectory: dataDirectory)
+        self.tables = TableServices(dataDirectory: dataDirectory)
         self.logger = logger
     }
 
@@ -135,10 +138,13 @@ public final class Portal: Sendable {
             return page("not_found", request, title: localizer.text("not_found_title", language), status: 404,
                         ["path": request.path])
         }
-        if error.status >= 500 {
+        if error.status == 503 {
+            logger.warning("\(request.method.rawValue) \(request.target): \(error.message)")
+        } else if error.status >= 500 {
             logger.error("\(request.method.rawValue) \(request.target): \(error.message)")
         }
-        let message = error.status >= 500 ? localizer.text("error_internal", language) : error.message
+        let message = error.status == 503 ? localizer.text("error_busy", language)
+            : error.status >= 500 ? localizer.text("error_internal", language) : error.message
         return page("error", request, title: localizer.text("error_title", language), status: error.status,
                     ["status": error.status, "message": message])
     }

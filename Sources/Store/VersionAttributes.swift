@@ -121,50 +121,30 @@ extension FeatureRepository {
 
     /// One page of `versionID`'s attribute table: the values of `fields` for each feature that
     /// passes `query`'s filter, in `query`'s order — nulls last either way; ties, and no sort
-    /// field, by feature id.
+    /// field, by feature id. Counts the matching features, then reads the page, both in SQL:
+    /// cheap in feature order (the version's index), a pass over the whole version otherwise
+    /// (see `matchingFeatureIDs` for the ids to keep).
     public func attributePage(versionID: Int64, fields: [String], query: AttributeQuery) throws(StoreError) -> AttributePage {
-        var condition = "f.version_id = ?"
-        var conditionArguments = StatementArguments([versionID])
-        if let text = query.filterText.map(Self.fold), !text.isEmpty {
-            let needle = String(text.prefix(Self.maxFilterLength))
-            if let field = query.filterField {
-                let (expression, argument) = Self.valueExpression(field)
-                condition += " AND instr(bando_fold(CAST(\(expression) AS TEXT)), ?) > 0"
-                conditionArguments += [argument, needle]
-            } else {
-                condition += """
-                     AND EXISTS (SELECT 1 FROM json_each(f.properties) j
-                                 WHERE j.type <> 'null' AND instr(bando_fold(CAST(j.value AS TEXT)), ?) > 0)
-                    """
-                conditionArguments += [needle]
-            }
-        }
-        var order = "f.id"
-        var orderArguments = StatementArguments()
-        if let sort = query.sortField {
-            let (expression, argument) = Self.valueExpression(sort)
-            let direction = query.descending ? "DESC" : "ASC"
-            order = "\(expression) IS NULL, \(expression) \(direction), f.id \(direction)"
-            orderArguments += [argument, argument]
-        }
-        let limit = min(max(query.limit, 1), Self.maxPageSize)
-        let offset = max(query.offset, 0)
-        let (columns, paths) = Self.valueColumns(fields)
+        let clauses = Self.clauses(versionID: versionID, order: query.order)
+        let (sql, arguments) = Self.pageStatement(clauses, fields: fields, query: query)
         return try database.read { db in
             db.add(function: Self.foldFunction)
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM features f WHERE \(condition)",
-                                         arguments: conditionArguments) ?? 0
-            var arguments = StatementArguments(paths)
-            arguments += conditionArguments
-            arguments += orderArguments
-            arguments += [limit, offset]
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT f.id\(columns) FROM features f WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?
-                """, arguments: arguments)
-            return AttributePage(total: total, rows: rows.map { row in
-                AttributeRow(id: row[0], values: (0..<fields.count).map { Self.stored(type: row[1 + 2 * $0], value: row[2 + 2 * $0]) })
-            })
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM features f WHERE \(clauses.condition)",
+                                         arguments: clauses.conditionArguments) ?? 0
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            return AttributePage(total: total, rows: rows.map { Self.attributeRow($0, fieldCount: fields.count) })
         }
+    }
+
+    /// The statement reading `query`'s page of the features `clauses` list, and its arguments.
+    static func pageStatement(_ clauses: Clauses, fields: [String], query: AttributeQuery) -> (String, StatementArguments) {
+        let range = query.pageRange(among: Int.max)
+        let (columns, paths) = Self.valueColumns(fields)
+        var arguments = StatementArguments(paths)
+        arguments += clauses.arguments
+        arguments += [range.count, range.lowerBound]
+        return ("SELECT f.id\(columns) FROM features f WHERE \(clauses.condition) ORDER BY \(clauses.order) LIMIT ? OFFSET ?",
+                arguments)
     }
 
     /// The feature `id` with its version, attributes and geometry; nil when there is none.

@@ -73,36 +73,29 @@ extension LayerRepository {
 }
 
 extension FeatureRepository {
-    /// Every feature of `versionID` in id order, with its attributes in the order they were
-    /// written (SQLite's `json_each` walks an object in document order).
-    public func exportFeatures(versionID: Int64) throws(StoreError) -> [StoredFeature] {
+    /// Hands every feature of `versionID` to `body` in id order, with its attributes in the
+    /// order they were written. Features come from a cursor over the version's index (no sort of
+    /// the whole version) and each one's attributes from `json_each` over its own object, so
+    /// memory holds one feature whatever the size of the version. `body` answers whether to go
+    /// on; false stops the reading. Features whose geometry is missing are skipped.
+    public func forEachExportFeature(versionID: Int64, _ body: (StoredFeature) -> Bool) throws(StoreError) {
         try database.read { db in
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT f.id, f.geom, j.key, j.type, j.atom, j.value
-                FROM features f LEFT JOIN json_each(f.properties) j
-                WHERE f.version_id = ? ORDER BY f.id, j.id
+            let features = try Row.fetchCursor(db, sql: """
+                SELECT id, geom, properties FROM features WHERE version_id = ? ORDER BY id
                 """, arguments: [versionID])
-            var out: [StoredFeature] = []
-            while let row = try cursor.next() {
+            let members = try db.cachedStatement(sql: "SELECT key, type, atom, value FROM json_each(?) ORDER BY id")
+            while let row = try features.next() {
                 let id: Int64 = row[0]
-                if out.last?.id != id {
-                    guard let blob: Data = row[1] else { continue }
-                    out.append(StoredFeature(id: id, geometry: try Self.decode(blob, id: id).geometry, properties: []))
+                guard let blob: Data = row[1] else { continue }
+                var feature = StoredFeature(id: id, geometry: try Self.decode(blob, id: id).geometry, properties: [])
+                let properties: String? = row[2]
+                let cursor = try Row.fetchCursor(members, arguments: [properties])
+                while let member = try cursor.next() {
+                    guard let key: String = member[0], let type: String = member[1] else { continue }
+                    feature.properties.append((key, Self.stored(type: type, atom: member[2], value: member[3])))
                 }
-                guard out.last?.id == id, let key: String = row[2], let type: String = row[3] else { continue }
-                let value: StoredProperty
-                switch type {
-                case "integer": value = .integer(row[4])
-                case "real": value = .real(row[4])
-                case "text": value = .text(row[4])
-                case "true": value = .boolean(true)
-                case "false": value = .boolean(false)
-                case "array", "object": value = .text(row[5])
-                default: value = .null
-                }
-                out[out.count - 1].properties.append((key, value))
+                if !body(feature) { return }
             }
-            return out
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import HTTP
 import Testing
@@ -78,31 +79,6 @@ import Store
         #expect(try editor.get("/layers/\(slug)/table?version=9").status == 404)
         let bad = try editor.get("/layers/\(slug)/table?version=hai")
         #expect(bad.status == 400 && bad.text.contains("Số phiên bản «hai» không hợp lệ"))
-    }
-
-    @Test func sortingAndFilteringHappenInTheTable() throws {
-        let table = try #require(fixture)
-        let slug = try TableSupport.layer(table, visibility: .public)
-        let largest = (1...TableSupport.featureCount).max { TableSupport.households($0) < TableSupport.households($1) } ?? 0
-        let sorted = try table.respond("/layers/\(slug)/table?sort=s%E1%BB%91_h%E1%BB%99&dir=desc")
-        #expect(sorted.status == 200)
-        let firstRow = try #require(sorted.text.components(separatedBy: "<tbody>").last?.components(separatedBy: "</tr>").first)
-        #expect(firstRow.contains(">Trạm số \(largest)<") && firstRow.contains(">\(TableSupport.households(largest))<"))
-        #expect(sorted.text.contains("aria-sort=\"descending\""))
-        let filtered = try table.respond("/layers/\(slug)/table?field=t%C3%AAn&value=TR%E1%BA%A0M+S%E1%BB%90+5")
-        #expect(TableSupport.rowCount(filtered) == 11, "Trạm số 5 and 50–59, whatever the case")
-        #expect(filtered.text.contains("Đối tượng 1–11 trong tổng số 11"))
-        #expect(filtered.text.contains("value=\"TRẠM SỐ 5\""), "the filter form keeps the text")
-        let none = try table.respond("/layers/\(slug)/table?field=t%C3%AAn&value=kh%C3%B4ng+c%C3%B3")
-        #expect(none.status == 200 && none.text.contains("Không có đối tượng nào phù hợp."))
-        let unknown = try table.respond("/layers/\(slug)/table?sort=dien_tich&field=x&value=1")
-        #expect(unknown.status == 200 && TableSupport.rowCount(unknown) == 50)
-        #expect(unknown.text.contains("Không có trường «dien_tich» để sắp xếp"))
-        #expect(unknown.text.contains("Không có trường «x» để lọc"))
-        let badPage = try table.respond("/layers/\(slug)/table?page=ba")
-        #expect(badPage.status == 200 && badPage.text.contains("Số trang «ba» không hợp lệ") && badPage.text.contains("Trạm số 1<"))
-        let beyond = try table.respond("/layers/\(slug)/table?page=999999999999")
-        #expect(beyond.status == 200 && beyond.text.contains("đang hiển thị trang cuối") && TableSupport.rowCount(beyond) == 10)
     }
 
     // MARK: Feature pages
@@ -448,19 +424,6 @@ extension AttributeTableTests {
 
     // MARK: Reading the table
 
-    @Test func theFilterFindsTextWithoutItsDiacritics() throws {
-        let table = try #require(fixture)
-        let slug = try TableSupport.layer(table, visibility: .public) { index in
-            #"{"tên":"\#(index % 3 == 0 ? "Trạm Đông Hưng" : "Trạm Yên Đức") \#(index)"}"#
-        }
-        for value in ["Dong", "dong", "%C4%90%C3%B4ng", "%C4%90%C3%94NG+H%C6%AFNG", "dong+hung"] {
-            let page = try table.respond("/layers/\(slug)/table?field=t%C3%AAn&value=\(value)")
-            #expect(page.text.contains("trong tổng số 20"), "\(value)")
-        }
-        #expect(try table.respond("/layers/\(slug)/table?value=duc").text.contains("trong tổng số 40"), "any field")
-        #expect(try table.respond("/layers/\(slug)/table?value=Dong+Duc").text.contains("Không có đối tượng nào phù hợp."))
-    }
-
     @Test func numbersReadTheWayTheVisitorsLanguageWritesThem() throws {
         let table = try #require(fixture)
         let slug = try TableSupport.layer(table, visibility: .public) { index in
@@ -506,5 +469,100 @@ extension AttributeTableTests {
         #expect(FeatureName.of([("ten", .integer(3)), ("Tên cơ sở", .text("Cơ sở A")), ("NAME", .text("B"))]) == "Cơ sở A")
         #expect(FeatureName.of([("tenant", .text("x")), ("Name", .text("B"))]) == "B", "tenant is not a name")
         #expect(FeatureName.of([("ghi_chú", .text("x"))]) == nil)
+    }
+}
+
+extension AttributeTableTests {
+    /// Tables sorted or filtered through the shared portal. The portal computes at most
+    /// `AttributeOrderCache.defaultMaxBusy` orders at once and answers any more with a 503 (one
+    /// at a time on a machine of two cores), so these tests take turns.
+    @Suite(.serialized) struct SortedAndFiltered {
+        let fixture = TableFixture.shared
+
+        @Test func sortingAndFilteringHappenInTheTable() throws {
+            let table = try #require(fixture)
+            let slug = try TableSupport.layer(table, visibility: .public)
+            let largest = (1...TableSupport.featureCount).max { TableSupport.households($0) < TableSupport.households($1) } ?? 0
+            let sorted = try table.respond("/layers/\(slug)/table?sort=s%E1%BB%91_h%E1%BB%99&dir=desc")
+            #expect(sorted.status == 200)
+            let firstRow = try #require(sorted.text.components(separatedBy: "<tbody>").last?.components(separatedBy: "</tr>").first)
+            #expect(firstRow.contains(">Trạm số \(largest)<") && firstRow.contains(">\(TableSupport.households(largest))<"))
+            #expect(sorted.text.contains("aria-sort=\"descending\""))
+            let filtered = try table.respond("/layers/\(slug)/table?field=t%C3%AAn&value=TR%E1%BA%A0M+S%E1%BB%90+5")
+            #expect(TableSupport.rowCount(filtered) == 11, "Trạm số 5 and 50–59, whatever the case")
+            #expect(filtered.text.contains("Đối tượng 1–11 trong tổng số 11"))
+            #expect(filtered.text.contains("value=\"TRẠM SỐ 5\""), "the filter form keeps the text")
+            let none = try table.respond("/layers/\(slug)/table?field=t%C3%AAn&value=kh%C3%B4ng+c%C3%B3")
+            #expect(none.status == 200 && none.text.contains("Không có đối tượng nào phù hợp."))
+            let unknown = try table.respond("/layers/\(slug)/table?sort=dien_tich&field=x&value=1")
+            #expect(unknown.status == 200 && TableSupport.rowCount(unknown) == 50)
+            #expect(unknown.text.contains("Không có trường «dien_tich» để sắp xếp"))
+            #expect(unknown.text.contains("Không có trường «x» để lọc"))
+            let badPage = try table.respond("/layers/\(slug)/table?page=ba")
+            #expect(badPage.status == 200 && badPage.text.contains("Số trang «ba» không hợp lệ") && badPage.text.contains("Trạm số 1<"))
+            let beyond = try table.respond("/layers/\(slug)/table?page=999999999999")
+            #expect(beyond.status == 200 && beyond.text.contains("đang hiển thị trang cuối") && TableSupport.rowCount(beyond) == 10)
+        }
+
+        @Test func theFilterFindsTextWithoutItsDiacritics() throws {
+            let table = try #require(fixture)
+            let slug = try TableSupport.layer(table, visibility: .public) { index in
+                #"{"tên":"\#(index % 3 == 0 ? "Trạm Đông Hưng" : "Trạm Yên Đức") \#(index)"}"#
+            }
+            for value in ["Dong", "dong", "%C4%90%C3%B4ng", "%C4%90%C3%94NG+H%C6%AFNG", "dong+hung"] {
+                let page = try table.respond("/layers/\(slug)/table?field=t%C3%AAn&value=\(value)")
+                #expect(page.text.contains("trong tổng số 20"), "\(value)")
+            }
+            #expect(try table.respond("/layers/\(slug)/table?value=duc").text.contains("trong tổng số 40"), "any field")
+            #expect(try table.respond("/layers/\(slug)/table?value=Dong+Duc").text.contains("Không có đối tượng nào phù hợp."))
+        }
+
+        @Test func theOrderOfATableIsComputedOnceForAllItsPages() throws {
+            let table = try #require(fixture)
+            let slug = try TableSupport.layer(table, visibility: .public)
+            let orders = table.portal.tables.orders
+            let before = orders.computeCount
+            let first = try table.respond("/layers/\(slug)/table?sort=s%E1%BB%91_h%E1%BB%99&value=tr%E1%BA%A1m")
+            #expect(first.status == 200 && TableSupport.rowCount(first) == 50)
+            #expect(orders.computeCount == before + 1)
+            let second = try table.respond("/layers/\(slug)/table?sort=s%E1%BB%91_h%E1%BB%99&value=TRAM&page=2")
+            #expect(TableSupport.rowCount(second) == 10 && second.text.contains("Đối tượng 51–60 trong tổng số 60"))
+            _ = try table.respond("/layers/\(slug)/table?sort=s%E1%BB%91_h%E1%BB%99&value=tram&page=9")
+            #expect(orders.computeCount == before + 1, "other pages, the same folded filter, a page out of range: kept")
+            _ = try table.respond("/layers/\(slug)/table?page=2")
+            #expect(orders.computeCount == before + 1, "feature order is read from the index")
+            let lastByHouseholds = (1...TableSupport.featureCount).sorted {
+                (TableSupport.households($0), $0) < (TableSupport.households($1), $1)
+            }.suffix(10)
+            for index in lastByHouseholds { #expect(second.text.contains(">Trạm số \(index)<"), "\(index) on the last page") }
+        }
+
+        @Test func aTableBeyondTheBoundIsAskedToComeBack() throws {
+            let table = try #require(fixture)
+            let slug = try TableSupport.layer(table, visibility: .public)
+            let orders = table.portal.tables.orders
+            let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+            for slot in 0..<orders.maxBusy {
+                let key = AttributeOrderCache.Key(versionID: -1, createdAt: "", featureCount: slot,
+                                                  order: AttributeOrder(sortField: "chờ"))
+                Thread.detachNewThread {
+                    _ = try? orders.ids(for: key) {
+                        started.signal()
+                        release.wait()
+                        return []
+                    }
+                    done.signal()
+                }
+            }
+            for _ in 0..<orders.maxBusy { started.wait() }
+            let refused = try table.respond("/layers/\(slug)/table?sort=t%C3%AAn")
+            let plain = try table.respond("/layers/\(slug)/table?page=2")
+            for _ in 0..<orders.maxBusy { release.signal() }
+            for _ in 0..<orders.maxBusy { done.wait() }
+            #expect(refused.status == 503, "the server's responder adds the error's Retry-After")
+            #expect(refused.text.contains("Máy chủ đang bận"), "the page says the server is busy, not broken")
+            #expect(plain.status == 200 && TableSupport.rowCount(plain) == 10, "feature order needs no computation")
+            #expect(try table.respond("/layers/\(slug)/table?sort=t%C3%AAn").status == 200, "served once the slots are free")
+        }
     }
 }

@@ -17,7 +17,15 @@ final class UploadFixture: PortalFixture {
 
     private init() throws {
         let seeded = try SeededPortal(prefix: "bando-upload-", password: Self.password)
-        (folder, database, portal, handler) = (seeded.folder, seeded.database, seeded.portal, seeded.handler)
+        (folder, database, portal) = (seeded.folder, seeded.database, seeded.portal)
+        // The tests sharing this fixture run side by side as the same few people and leave uploads
+        // behind, so their desk has room for all of them; the quotas are tested on desks of their own.
+        let router = portal.makeRouter()
+        portal.registerUploadRoutes(on: router, desk: UploadDesk(
+            staging: UploadStaging(dataDirectory: portal.dataDirectory),
+            jobs: ImportJobs(maxConcurrent: UploadDesk.concurrentImports, maxPerOwner: 1_000),
+            previews: UploadPreviews(), quotas: UploadQuotas(maxStagedPerUser: 1_000)))
+        handler = router.handler
     }
 
     var demoPassword: String { Self.password }

@@ -33,34 +33,29 @@ public struct LayerExport: Sendable {
         }
     }
 
-    /// The features of `version` as the writers take them.
+    /// The features of `version` as the writers take them, all in memory (for small versions
+    /// and checks; `write` streams instead).
     public func features(of version: StoredVersion) throws(ImportError) -> [ImportedFeature] {
-        let stored: [StoredFeature]
+        var out: [ImportedFeature] = []
         do {
-            stored = try FeatureRepository(database).exportFeatures(versionID: version.versionID)
+            try FeatureRepository(database).forEachExportFeature(versionID: version.versionID) { feature in
+                out.append(Self.imported(feature, recordNumber: out.count + 1))
+                return true
+            }
         } catch {
             throw .store(error)
         }
-        return stored.enumerated().map { index, feature in
-            ImportedFeature(geometry: feature.geometry, properties: feature.properties.map { ($0.0, Self.value($0.1)) },
-                            recordNumber: index + 1)
-        }
+        return out
     }
 
     /// Writes `version` in `format` to the file at `path` — through a temporary file beside it,
-    /// renamed into place once complete — or to standard output when `path` is nil.
-    /// Returns the number of features written.
+    /// renamed into place once complete — or to standard output when `path` is nil. Features go
+    /// from the database to the file one at a time, so memory stays flat whatever the size of
+    /// the version. Returns the number of features written.
     @discardableResult
     public func write(_ version: StoredVersion, format: Format = .geojson, to path: String?) throws(ImportError) -> Int {
-        let features = try features(of: version)
-        let writer = GeoJSONWriter()
         guard let path else {
-            do {
-                try writer.write(features, to: FileHandle.standardOutput)
-            } catch {
-                throw .cannotWrite(path: "standard output", reason: error.description)
-            }
-            return features.count
+            return try stream(version, to: FileHandle.standardOutput, describedAs: "standard output")
         }
         let target = URL(fileURLWithPath: path)
         let temporary = target.deletingLastPathComponent()
@@ -69,21 +64,55 @@ public struct LayerExport: Sendable {
               let handle = try? FileHandle(forWritingTo: temporary) else {
             throw .cannotWrite(path: path, reason: "the folder is missing or not writable")
         }
+        let count: Int
         do {
-            try writer.write(features, to: handle)
+            count = try stream(version, to: handle, describedAs: path)
             try? handle.synchronize()
             try? handle.close()
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(at: temporary)
-            throw .cannotWrite(path: path, reason: error.description)
+            throw error
         }
         if rename(temporary.path, target.path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
             throw .cannotWrite(path: path, reason: reason)
         }
-        return features.count
+        return count
+    }
+
+    /// Writes `version` as a GeoJSON collection to `handle`, each feature as it is read;
+    /// `name` says where the text goes in a failure's message. Returns the number of features.
+    func stream(_ version: StoredVersion, to handle: FileHandle, describedAs name: String) throws(ImportError) -> Int {
+        var stream = GeoJSONWriter().stream(to: handle)
+        var failure: FormatError?
+        do throws(StoreError) {
+            try FeatureRepository(database).forEachExportFeature(versionID: version.versionID) { feature in
+                do throws(FormatError) {
+                    try stream.append(Self.imported(feature, recordNumber: stream.count + 1))
+                    return true
+                } catch {
+                    failure = error
+                    return false
+                }
+            }
+        } catch {
+            throw .store(error)
+        }
+        do throws(FormatError) {
+            if let failure { throw failure }
+            try stream.finish()
+        } catch {
+            throw .cannotWrite(path: name, reason: error.description)
+        }
+        return stream.count
+    }
+
+    /// A stored feature as the writers take it.
+    static func imported(_ feature: StoredFeature, recordNumber: Int) -> ImportedFeature {
+        ImportedFeature(geometry: feature.geometry, properties: feature.properties.map { ($0.0, value($0.1)) },
+                        recordNumber: recordNumber)
     }
 
     /// A stored attribute value as the writers take it.

@@ -69,12 +69,12 @@ extension Portal {
         let versionFields = try features.fields(versionID: version.id)
         let fields = versionFields.map(\.name)
         var parameters = TableParameters(request, fields: fields)
-        var result = try features.attributePage(versionID: version.id, fields: fields, query: parameters.query)
+        var result = try tables.orders.page(features, version: version, fields: fields, query: parameters.query)
         let pages = TableParameters.pageCount(result.total)
         if parameters.page > pages {
             parameters.notices.append(.init(key: "table_notice_page_out_of_range", value: String(parameters.page)))
             parameters.page = pages
-            result = try features.attributePage(versionID: version.id, fields: fields, query: parameters.query)
+            result = try tables.orders.page(features, version: version, fields: fields, query: parameters.query)
         }
         let yes = localizer.text("table_true", language), no = localizer.text("table_false", language)
         let rows: [[String: Any]] = result.rows.map { row in

@@ -23,10 +23,10 @@ extension Portal {
     }
 
     /// The GeoJSON file of `version` (RFC 7946, EPSG:4326), written once per version into the
-    /// export cache and sent from disk. Downloads of anything the public may not download are
+    /// export cache (one writer at a time per version) and sent from disk. Downloads of anything the public may not download are
     /// audited (`layer.download`).
     func download(_ layer: LayerSummary, _ version: VersionRecord, _ request: Request) throws -> Response {
-        let path = try ExportCache(directory: dataDirectory + "/exports").file(for: version, slug: layer.slug, database: database)
+        let path = try tables.exports.file(for: version, slug: layer.slug, database: database)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if layer.visibility != .public || !Self.isPublished(version, of: layer) {
             audit(request, "layer.download", target: layer.slug, detail: "version=\(version.number); format=geojson")

@@ -3,10 +3,22 @@
 // An import reads, checks and writes a whole file: seconds to minutes. It must not hold an HTTP
 // worker, nor run on Swift's cooperative pool (it blocks on SQLite). Jobs wait in a queue served
 // by at most `maxConcurrent` dedicated threads, started when work arrives and ending when the
-// queue is empty, so an idle portal holds no thread. SQLite has one writer anyway; more threads
-// would only wait for each other. Each job's state is kept in memory (a restart forgets it, and
-// the import it was running rolled back with the process); a finished job's result is kept for
-// `retention`, long enough for its status page to be read.
+// queue is empty, so an idle portal holds no thread. When a thread takes the next job it prefers
+// one of an agency with no import running, so one agency's large imports never hold every slot
+// against the others' waiting ones. Each person may have `maxPerOwner` jobs waiting or running.
+//
+// Imports run side by side while they read and check their files; each writes its version in
+// one transaction through GRDB's `DatabasePool.write`, which runs writes one at a time on the
+// pool's single writer connection. So two writes never interleave: the second waits for the
+// first to commit (or roll back), and every decision taken inside the transaction — a new
+// layer's slug, the next version number — sees the other's result. The progress of an import
+// waiting for the writer stays at "reading and checking" (its total is unknown until its
+// transaction starts), then counts as it writes.
+//
+// Each job's state is kept in memory (a restart forgets it, and the import it was running rolled
+// back with the process; the staged file of a job still waiting is left to the sweep like any
+// abandoned upload); a finished job's result is kept for `retention`, long enough for its
+// status page to be read.
 import Foundation
 import Synchronization
 
@@ -43,6 +55,7 @@ final class ImportJobs: Sendable {
     /// A job: whose it is, where it stands, when it finished.
     struct Job: Sendable {
         var ownerUserID: Int64
+        var agencyCode: String
         var layerSlug: String?
         var state: ImportJobState
         var finishedAt: Date?
@@ -51,21 +64,52 @@ final class ImportJobs: Sendable {
     /// Reports progress and returns the outcome, or throws the pipeline's refusal.
     typealias Work = @Sendable (_ progress: @escaping @Sendable (Int, Int) -> Void) throws(ImportError) -> ImportOutcome
 
+    /// What `submit` did.
+    enum Submission: Equatable {
+        case queued
+        /// The token already has a job; nothing was queued.
+        case alreadySubmitted
+        /// The owner already has `maxPerOwner` jobs waiting or running; nothing was queued.
+        case ownerAtLimit(Int)
+    }
+
     /// Imports running at once.
     let maxConcurrent: Int
+    /// Jobs one person may have waiting or running.
+    let maxPerOwner: Int
     /// How long a finished job's result stays readable.
     static let retention: TimeInterval = 60 * 60
 
+    private struct Waiting {
+        var token: String
+        var agencyCode: String
+        var work: Work
+        var finally: @Sendable () -> Void
+    }
+
     private struct Queue {
-        var waiting: [(token: String, work: Work, finally: @Sendable () -> Void)] = []
+        var waiting: [Waiting] = []
         var threads = 0
+        /// Agencies of the imports running now, one entry per import.
+        var running: [String] = []
+
+        /// The next job: the first of an agency with no import running, else the first.
+        mutating func next() -> Waiting? {
+            guard !waiting.isEmpty else { return nil }
+            let index = waiting.firstIndex { !running.contains($0.agencyCode) } ?? 0
+            return waiting.remove(at: index)
+        }
     }
 
     private let jobs = Mutex<[String: Job]>([:])
     private let queue = Mutex(Queue())
+    /// Called on the import thread as each job starts, before its work; tests hold jobs there.
+    private let beforeEach: (@Sendable (String) -> Void)?
 
-    init(maxConcurrent: Int = 1) {
+    init(maxConcurrent: Int = 1, maxPerOwner: Int = .max, beforeEach: (@Sendable (String) -> Void)? = nil) {
         self.maxConcurrent = max(1, maxConcurrent)
+        self.maxPerOwner = max(1, maxPerOwner)
+        self.beforeEach = beforeEach
     }
 
     /// The job of `token`, if any.
@@ -76,21 +120,23 @@ final class ImportJobs: Sendable {
         jobs.withLock { Set($0.filter { !$0.value.state.isFinished }.keys) }
     }
 
-    /// Queues `work` for `token`; `finally` runs after it, whatever the outcome. False (and
-    /// nothing queued) when the token already has a job.
+    /// Queues `work` for `token`; `finally` runs after it, whatever the outcome. Nothing is
+    /// queued when the token already has a job or its owner has `maxPerOwner` unfinished ones.
     @discardableResult
-    func submit(_ token: String, owner: Int64, layerSlug: String?, work: @escaping Work,
-                finally: @escaping @Sendable () -> Void) -> Bool {
+    func submit(_ token: String, owner: Int64, agencyCode: String, layerSlug: String?, work: @escaping Work,
+                finally: @escaping @Sendable () -> Void) -> Submission {
         let now = Date()
-        let added = jobs.withLock { jobs -> Bool in
+        let submission = jobs.withLock { jobs -> Submission in
             jobs = jobs.filter { $0.value.finishedAt.map { now.timeIntervalSince($0) < Self.retention } ?? true }
-            guard jobs[token] == nil else { return false }
-            jobs[token] = Job(ownerUserID: owner, layerSlug: layerSlug, state: .queued, finishedAt: nil)
-            return true
+            guard jobs[token] == nil else { return .alreadySubmitted }
+            let unfinished = jobs.values.filter { $0.ownerUserID == owner && !$0.state.isFinished }.count
+            guard unfinished < maxPerOwner else { return .ownerAtLimit(maxPerOwner) }
+            jobs[token] = Job(ownerUserID: owner, agencyCode: agencyCode, layerSlug: layerSlug, state: .queued, finishedAt: nil)
+            return .queued
         }
-        guard added else { return false }
+        guard submission == .queued else { return submission }
         let startThread = queue.withLock { queue -> Bool in
-            queue.waiting.append((token, work, finally))
+            queue.waiting.append(Waiting(token: token, agencyCode: agencyCode, work: work, finally: finally))
             guard queue.threads < maxConcurrent else { return false }
             queue.threads += 1
             return true
@@ -100,20 +146,22 @@ final class ImportJobs: Sendable {
             thread.name = "bando-import"
             thread.start()
         }
-        return true
+        return .queued
     }
 
     /// Runs queued jobs until none is left, then lets the thread end.
     private func drain() {
-        while let next = queue.withLock({ queue -> (token: String, work: Work, finally: @Sendable () -> Void)? in
-            if queue.waiting.isEmpty {
+        while let next = queue.withLock({ queue -> Waiting? in
+            guard let next = queue.next() else {
                 queue.threads -= 1
                 return nil
             }
-            return queue.waiting.removeFirst()
+            queue.running.append(next.agencyCode)
+            return next
         }) {
             let token = next.token
             update(token, .running(written: 0, total: 0))
+            beforeEach?(token)
             let state: ImportJobState
             do {
                 state = .done(try next.work { [self] written, total in update(token, .running(written: written, total: total)) })
@@ -122,6 +170,9 @@ final class ImportJobs: Sendable {
             }
             next.finally()
             update(token, state)
+            queue.withLock { queue in
+                if let index = queue.running.firstIndex(of: next.agencyCode) { queue.running.remove(at: index) }
+            }
         }
     }
 

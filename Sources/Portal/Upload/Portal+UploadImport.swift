@@ -56,7 +56,8 @@ extension Portal {
         let pipeline = ImportPipeline(database: database)
         let staging = desk.staging
         let logger = self.logger
-        desk.jobs.submit(token, owner: actor.userID, layerSlug: layerSlug, work: { progress throws(ImportError) in
+        let submission = desk.jobs.submit(token, owner: actor.userID, agencyCode: actor.agencyCode, layerSlug: layerSlug,
+                                          work: { progress throws(ImportError) in
             staging.markImporting(token)
             do throws(ImportError) {
                 return try pipeline.run(importRequest, progress: progress)
@@ -65,6 +66,11 @@ extension Portal {
                 throw error
             }
         }, finally: { staging.remove(token) })
+        if case .ownerAtLimit(let limit) = submission {
+            let refusal = localizer.text("upload_problem_queue_full", language).replacingOccurrences(of: "{limit}", with: String(limit))
+            return try uploadPreview(request, desk, error: refusal, status: 429)
+        }
+        desk.previews.forget(token)
         return .redirect(to: "/uploads/\(token)/status")
     }
 
@@ -74,6 +80,7 @@ extension Portal {
         let (_, token, staged, job) = try ownedUpload(request, desk)
         if job != nil { return .redirect(to: "/uploads/\(token)/status") }
         desk.staging.remove(token)
+        desk.previews.forget(token)
         return .redirect(to: staged?.layerSlug.map { "/layers/\($0)/upload" } ?? "/upload")
     }
 

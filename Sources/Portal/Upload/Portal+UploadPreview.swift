@@ -8,10 +8,13 @@ import Store
 /// candidate text encodings with their scores and the first records read with the chosen one,
 /// a CSV's coordinate columns and the layers of a file holding several. `?encoding=X`,
 /// `?lon_column=A&lat_column=B` and `?layer=L` read them again with other choices; a file that
-/// cannot be read shows why, in the visitor's language.
+/// cannot be read shows why, in the visitor's language. Readings come from the desk's
+/// `UploadPreviews` (cached, gated, within the preview's limits): a file beyond those limits is
+/// said to be so and may still be imported; when every preview slot is busy the page is a 503
+/// asking to retry shortly.
 extension Portal {
-    /// Records shown in the preview table.
-    static let previewRecords = 10
+    /// Seconds a visitor is asked to wait when every preview slot is busy.
+    static let previewRetrySeconds = 5
 
     /// The request's upload, when the URL's token names one of the actor's: its staged file (until
     /// the import ends) and its import job (once started). Anyone else gets 404.
@@ -52,14 +55,23 @@ extension Portal {
             problem = problem ?? localizer.text("upload_problem_encoding", language).replacingOccurrences(of: "{name}", with: name)
         }
         let path = desk.staging.path(of: staged)
-        do throws(FormatError) {
-            let format = try DatasetReader.format(path: path, originalName: staged.originalName)
-            context["format"] = localizer.text("upload_format_\(format.rawValue)", language)
-            let layers = try DatasetReader.layers(path: path, originalName: staged.originalName)
-            context.merge(layerContext(layers, choices: &choices, problem: &problem, language)) { _, new in new }
-            context.merge(try previewContext(path: path, name: staged.originalName, choices: choices, language)) { _, new in new }
-        } catch {
-            context["read_error"] = Self.message(error, localizer, language)
+        do {
+            try desk.previews.session { reads in
+                switch try reads.outline(token, path: path, name: staged.originalName) {
+                case .failure(let failure):
+                    context["read_error"] = Self.message(failure, localizer, language)
+                case .success(let outline):
+                    context["format"] = localizer.text("upload_format_\(outline.format.rawValue)", language)
+                    context.merge(layerContext(outline.layers, choices: &choices, problem: &problem, language)) { _, new in new }
+                    if let beyond = outline.beyondLimits {
+                        context.merge(beyondPreviewContext(beyond, choices: choices, language)) { _, new in new }
+                    } else {
+                        context.merge(try previewContext(&reads, token, path: path, name: staged.originalName, choices: choices, language)) { _, new in new }
+                    }
+                }
+            }
+        } catch is PreviewBusy {
+            return previewBusyPage(request, language)
         }
         context["encoding_keep"] = choices.hidden(["lon_column", "lat_column", "layer"])
         context["columns_keep"] = choices.hidden(["encoding", "layer"])
@@ -67,23 +79,30 @@ extension Portal {
                     status: status, context.merging(optional: ["error": problem]))
     }
 
-    /// The encoding choice, CRS choice, coordinate columns, warnings and records of the file at
-    /// `path`, and the import form's hidden fields: the choices the preview was read with.
-    func previewContext(path: String, name: String, choices: UploadChoices, _ language: Language) throws(FormatError) -> [String: Any] {
+    /// The encoding choice, CRS choice, coordinate columns, warnings and records of `token`'s
+    /// file, and the import form's hidden fields: the choices the preview was read with. A file
+    /// beyond the preview's limits gets the notice instead; one that cannot be read, the reason.
+    func previewContext(_ reads: inout PreviewSession, _ token: String, path: String, name: String, choices: UploadChoices,
+                        _ language: Language) throws -> [String: Any] {
         var detecting = choices.readOptions
         detecting.encoding = nil
-        let previews = try DatasetReader.preview(path: path, originalName: name, options: detecting, maxRecords: Self.previewRecords)
+        let previews: [EncodingPreview]
+        switch try reads.readings(PreviewKey(token, detecting), path: path, name: name) {
+        case .success(let read): previews = read
+        case .failure(let failure): return failureContext(failure, choices: choices, language)
+        }
         guard let detected = previews.first else { return [:] }
         var chosen = previews.first { $0.encoding == choices.encoding } ?? detected
         if let requested = choices.encoding, detected.encoding != nil, chosen.encoding != requested {
-            let again = try DatasetReader.preview(path: path, originalName: name, options: choices.readOptions,
-                                                  maxRecords: Self.previewRecords)
-            if let first = again.first { chosen = first }
+            switch try reads.readings(PreviewKey(token, choices.readOptions), path: path, name: name) {
+            case .success(let again): if let first = again.first { chosen = first }
+            case .failure(let failure): return failureContext(failure, choices: choices, language)
+            }
         }
         let dataset = chosen.dataset
         var context: [String: Any] = [
             "fields": dataset.fields.map { ["name": $0.name] },
-            "records": dataset.features.prefix(Self.previewRecords).map { record(of: $0, fields: dataset.fields, language) },
+            "records": dataset.features.prefix(UploadPreviews.records).map { record(of: $0, fields: dataset.fields, language) },
             "has_records": !dataset.features.isEmpty,
             "warnings": dataset.warnings,
             "has_warnings": !dataset.warnings.isEmpty,
@@ -114,6 +133,39 @@ extension Portal {
             }
         }
         return context
+    }
+
+    /// A reading that failed: beyond the preview's limits (the import may still read it), or
+    /// unreadable.
+    func failureContext(_ failure: FormatError, choices: UploadChoices, _ language: Language) -> [String: Any] {
+        if case .limitExceeded = failure { return beyondPreviewContext(failure, choices: choices, language) }
+        return ["read_error": Self.message(failure, localizer, language)]
+    }
+
+    /// The notice of a file beyond the preview's limits, and an import form that leaves the
+    /// CRS and the encoding to the file unless chosen.
+    func beyondPreviewContext(_ reason: FormatError, choices: UploadChoices, _ language: Language) -> [String: Any] {
+        [
+            "beyond_preview": true,
+            "beyond_notice": localizer.text("upload_beyond_preview", language)
+                .replacingOccurrences(of: "{reason}", with: Self.message(reason, localizer, language)),
+            "crs_options": ImportPipeline.crsChoices.map { ["code": $0.code, "name": $0.name, "selected": false] as [String: Any] },
+            "import_keep": choices.hidden(["lon_column", "lat_column", "layer"]),
+        ]
+    }
+
+    /// The answer when every preview slot is busy: 503, retry in a few seconds (the page
+    /// reloads itself then).
+    func previewBusyPage(_ request: Request, _ language: Language) -> Response {
+        let seconds = Self.previewRetrySeconds
+        var response = page("upload_busy", request, title: localizer.text("upload_busy_title", language), status: 503, [
+            "message": localizer.text("upload_busy", language).replacingOccurrences(of: "{seconds}", with: String(seconds)),
+            "retry_seconds": seconds,
+            "retry": request.target,
+        ])
+        response.headers["Retry-After"] = String(seconds)
+        response.headers["Cache-Control"] = "no-store"
+        return response
     }
 
     /// The CRS the file declares, or the choice to make; the list of CRSs either way.

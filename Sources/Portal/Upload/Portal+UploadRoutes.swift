@@ -2,29 +2,17 @@ import Foundation
 import HTTP
 import Store
 
-/// The state the upload pages share: the staging folder and the background import queue. One
-/// per router; made when the routes are registered.
-struct UploadDesk: Sendable {
-    let staging: UploadStaging
-    let jobs: ImportJobs
-
-    /// Removes abandoned uploads (never those queued or being imported); at start-up, also those
-    /// a stopped process was importing.
-    func sweep(atStartUp: Bool = false) {
-        staging.sweep(atStartUp: atStartUp) { jobs.activeTokens.contains($0) }
-    }
-}
-
 extension Portal {
     /// Routes of the upload pages: the form (a new layer, or a new version of a layer), the
     /// preview of a staged file, the import in the background and its status. Abandoned uploads
-    /// of an earlier run are swept here, at start-up.
-    func registerUploadRoutes(on router: Router) {
-        let desk = UploadDesk(staging: UploadStaging(dataDirectory: dataDirectory), jobs: ImportJobs(maxConcurrent: 1))
+    /// of an earlier run are swept here, at start-up. `desk` replaces the portal's own (tests
+    /// give one with its own folder, limits and hooks).
+    func registerUploadRoutes(on router: Router, desk given: UploadDesk? = nil) {
+        let desk = given ?? UploadDesk(dataDirectory: dataDirectory)
         desk.sweep(atStartUp: true)
-        router.get("/upload") { [self] request in try uploadForm(request) }
+        router.get("/upload") { [self] request in try uploadForm(request, desk) }
         router.post("/upload") { [self] request in try receiveUpload(request, desk) }
-        router.get("/layers/:slug/upload") { [self] request in try uploadForm(request) }
+        router.get("/layers/:slug/upload") { [self] request in try uploadForm(request, desk) }
         router.post("/layers/:slug/upload") { [self] request in try receiveUpload(request, desk) }
         router.get("/uploads/:token") { [self] request in try uploadPreview(request, desk) }
         router.post("/uploads/:token/import") { [self] request in try startImport(request, desk) }

@@ -96,6 +96,12 @@ struct UploadStaging: Sendable {
         return upload
     }
 
+    /// The uploads of `owner` lying in the staging folder, oldest first.
+    func uploads(ownedBy owner: Int64) -> [StagedUpload] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
+        return names.compactMap(find).filter { $0.ownerUserID == owner }.sorted { $0.createdAt < $1.createdAt }
+    }
+
     /// Deletes the folder of `token` and everything in it.
     func remove(_ token: String) {
         guard Self.isWellFormed(token) else { return }
