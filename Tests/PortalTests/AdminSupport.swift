@@ -7,22 +7,14 @@ import Store
 /// A demo province of the administration tests' own: they disable agencies, grant and revoke
 /// access and change visibility, so they do not share `DemoFixture`'s database, whose other tests
 /// read what is shared with whom. Seeded once per test process.
-final class AdminFixture: PortalFixture {
+final class AdminFixture: SeededFixture {
     static let shared: AdminFixture? = try? AdminFixture()
 
-    let folder: String
-    let database: SpatialDatabase
-    let portal: Portal
-    let handler: Handler
+    let seeded: SeededPortal
 
     private init() throws {
-        let seeded = try SeededPortal(prefix: "bando-admin-", password: AdminSupport.password)
-        (folder, database, portal, handler) = (seeded.folder, seeded.database, seeded.portal, seeded.handler)
+        seeded = try SeededPortal(prefix: "bando-admin-", network: "10.2")
     }
-
-    var demoPassword: String { AdminSupport.password }
-
-    func browserAddress() -> String { "10.2.\(Int.random(in: 0...255)).\(Int.random(in: 1...250))" }
 }
 
 /// Fresh agencies, accounts and layers for one test, and the audit entries an action left.

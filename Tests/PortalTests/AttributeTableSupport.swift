@@ -8,23 +8,14 @@ import Testing
 /// A demo province of the attribute table tests' own: they create layers and versions, so they
 /// do not write into `DemoFixture`'s shared database. Seeded once per test process; each test
 /// makes its own layers.
-final class TableFixture: PortalFixture {
+final class TableFixture: SeededFixture {
     static let shared: TableFixture? = try? TableFixture()
-    static let password = "demo-password-1"
 
-    let folder: String
-    let database: SpatialDatabase
-    let portal: Portal
-    let handler: Handler
+    let seeded: SeededPortal
 
     private init() throws {
-        let seeded = try SeededPortal(prefix: "bando-table-", password: Self.password)
-        (folder, database, portal, handler) = (seeded.folder, seeded.database, seeded.portal, seeded.handler)
+        seeded = try SeededPortal(prefix: "bando-table-", network: "10.5")
     }
-
-    var demoPassword: String { Self.password }
-
-    func browserAddress() -> String { "10.5.\(Int.random(in: 0...255)).\(Int.random(in: 1...250))" }
 }
 
 /// Layers of health stations for one test, and what the tests read back.

@@ -8,22 +8,14 @@ import Store
 /// A demo province of the editing tests' own: they change layers' metadata, owners and styles,
 /// so they do not share `DemoFixture`'s database. Seeded once per test process; each test makes
 /// its own layers.
-final class EditingFixture: PortalFixture {
+final class EditingFixture: SeededFixture {
     static let shared: EditingFixture? = try? EditingFixture()
 
-    let folder: String
-    let database: SpatialDatabase
-    let portal: Portal
-    let handler: Handler
+    let seeded: SeededPortal
 
     private init() throws {
-        let seeded = try SeededPortal(prefix: "bando-editing-", password: DemoFixture.password)
-        (folder, database, portal, handler) = (seeded.folder, seeded.database, seeded.portal, seeded.handler)
+        seeded = try SeededPortal(prefix: "bando-editing-", network: "10.7")
     }
-
-    var demoPassword: String { DemoFixture.password }
-
-    func browserAddress() -> String { "10.6.\(Int.random(in: 0...255)).\(Int.random(in: 1...250))" }
 
     /// A new layer of agency "sxd" with a published version: a polygon over the middle of
     /// `provinceTile` (a point at its centre for a point layer). Returns its slug.

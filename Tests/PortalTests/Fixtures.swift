@@ -64,14 +64,21 @@ extension PortalFixture {
 }
 
 /// The demo province seeded into a new temporary folder, with its portal and router.
-struct SeededPortal {
+struct SeededPortal: Sendable {
     let folder: String
     let database: SpatialDatabase
     let portal: Portal
     let handler: Handler
     let accounts: [DemoSeeder.Account]
+    /// The password of every seeded account.
+    let password: String
+    /// The first two parts of the client addresses its browsers get ("10.4"), so that the
+    /// sign-in throttle of one fixture's tests never counts another's.
+    let network: String
 
-    init(prefix: String, password: String) throws {
+    init(prefix: String, password: String = DemoFixture.password, network: String = "10.9") throws {
+        self.password = password
+        self.network = network
         folder = NSTemporaryDirectory() + prefix + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let resources = try Resources(root: repositoryRoot)
@@ -80,6 +87,24 @@ struct SeededPortal {
         accounts = try DemoSeeder(database: database).seed(password: password)
         portal = try Portal(database: database, resources: resources, dataDirectory: folder + "/data")
         handler = portal.makeRouter().handler
+    }
+}
+
+/// A test fixture that is one seeded demo province of its own: the tests that change layers,
+/// versions or accounts each get one, so they never disturb `DemoFixture`'s readers.
+protocol SeededFixture: PortalFixture {
+    var seeded: SeededPortal { get }
+}
+
+extension SeededFixture {
+    var folder: String { seeded.folder }
+    var database: SpatialDatabase { seeded.database }
+    var portal: Portal { seeded.portal }
+    var handler: Handler { seeded.handler }
+    var demoPassword: String { seeded.password }
+
+    func browserAddress() -> String {
+        "\(seeded.network).\(Int.random(in: 0...255)).\(Int.random(in: 1...250))"
     }
 }
 

@@ -6,22 +6,14 @@ import Store
 
 /// A demo province of the map tests' own: they publish versions and change styles, so they do
 /// not share `DemoFixture`'s database. Seeded once per test process.
-final class MapFixture: PortalFixture {
+final class MapFixture: SeededFixture {
     static let shared: MapFixture? = try? MapFixture()
 
-    let folder: String
-    let database: SpatialDatabase
-    let portal: Portal
-    let handler: Handler
+    let seeded: SeededPortal
 
     private init() throws {
-        let seeded = try SeededPortal(prefix: "bando-map-", password: DemoFixture.password)
-        (folder, database, portal, handler) = (seeded.folder, seeded.database, seeded.portal, seeded.handler)
+        seeded = try SeededPortal(prefix: "bando-map-", network: "10.4")
     }
-
-    var demoPassword: String { DemoFixture.password }
-
-    func browserAddress() -> String { "10.4.0.\(Int.random(in: 1...250))" }
 
     /// A new public layer of the agency "sxd" with one published version of `wkt` features.
     @discardableResult

@@ -5,22 +5,14 @@ import Store
 import Testing
 
 /// A demo province of the version tests' own: they import, publish, reject and roll back.
-final class VersionFixture: PortalFixture {
+final class VersionFixture: SeededFixture {
     static let shared: VersionFixture? = try? VersionFixture()
 
-    let folder: String
-    let database: SpatialDatabase
-    let portal: Portal
-    let handler: Handler
+    let seeded: SeededPortal
 
     private init() throws {
-        let seeded = try SeededPortal(prefix: "bando-versions-", password: DemoFixture.password)
-        (folder, database, portal, handler) = (seeded.folder, seeded.database, seeded.portal, seeded.handler)
+        seeded = try SeededPortal(prefix: "bando-versions-", network: "10.6")
     }
-
-    var demoPassword: String { DemoFixture.password }
-
-    func browserAddress() -> String { "10.6.\(Int.random(in: 0...255)).\(Int.random(in: 1...250))" }
 
     /// Imports `points` (lon, lat, name) as a new version of `slug` (a new stnmt layer the first
     /// time) through the import pipeline, as the upload page does; returns the version number.
