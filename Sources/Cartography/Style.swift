@@ -42,9 +42,12 @@ public struct Style: Sendable, Hashable {
 
     /// A stable 64-bit fingerprint of the canonical JSON, as 16 hex digits: equal styles give
     /// equal fingerprints on every run and machine, so it can be part of a tile-cache key.
-    public var fingerprint: String {
+    public var fingerprint: String { Self.fingerprint(of: canonicalJSON) }
+
+    /// The FNV-1a 64-bit hash of `text`'s UTF-8, as 16 hex digits.
+    public static func fingerprint(of text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in canonicalJSON.utf8 {
+        for byte in text.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }

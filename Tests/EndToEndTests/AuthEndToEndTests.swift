@@ -46,21 +46,9 @@ import Testing
     }
 
     func auditActions(_ database: String, target: String) throws -> [String] {
-        let (status, out, _) = try runSQLite(database, "SELECT action FROM audit_log WHERE target = '\(target)' ORDER BY id")
+        let (status, out) = try SQLite3.run(database, "SELECT action FROM audit_log WHERE target = '\(target)' ORDER BY id")
         #expect(status == 0)
         return out.split(separator: "\n").map(String.init)
-    }
-
-    func runSQLite(_ database: String, _ sql: String) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), "")
     }
 
     @Test func signInSignOutAndTheAuditLog() throws {
@@ -142,7 +130,7 @@ import Testing
         #expect(audit.status == 200 && audit.text.contains("stnmt.new"))
         let csv = try admin.get("/admin/audit.csv")
         #expect(csv.status == 200 && csv.text.contains("user.create"))
-        let exports = try runSQLite(server.database, "SELECT count(*) FROM audit_log WHERE action = 'audit.export'").1
+        let exports = try SQLite3.run(server.database, "SELECT count(*) FROM audit_log WHERE action = 'audit.export'").output
         #expect(exports.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 }

@@ -104,3 +104,20 @@ final class ServerProcess {
 
     deinit { if process.isRunning { process.terminate() } }
 }
+
+/// Debian's `sqlite3` shell, for tests that read the database the server wrote as an operator
+/// would.
+enum SQLite3 {
+    /// Runs `sql` on `database`: the exit status and what it printed.
+    static func run(_ database: String, _ sql: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, sql]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

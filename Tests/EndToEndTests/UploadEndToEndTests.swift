@@ -30,18 +30,6 @@ import Testing
         return Array("{\"type\":\"FeatureCollection\",\"features\":[\(features.joined(separator: ","))]}".utf8)
     }()
 
-    func sqlite(_ database: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
     @Test func anEditorUploadsImportsAndFollowsTheStatus() throws {
         let server = try ServerProcess(); defer { server.stop() }
         var jar = Jar(port: server.port)
@@ -95,9 +83,9 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder), "the staged folder is gone")
         #expect(try jar.get("/layers/\(slug)").status == 200)
         #expect(try visitor.get("/layers/\(slug)").status == 404, "pending: invisible to the public")
-        let actions = try sqlite(server.database, "SELECT action || ' ' || target FROM audit_log WHERE username = 'stnmt.editor' AND action IN ('layer.upload', 'layer.import') ORDER BY id")
+        let actions = try SQLite3.run(server.database, "SELECT action || ' ' || target FROM audit_log WHERE username = 'stnmt.editor' AND action IN ('layer.upload', 'layer.import') ORDER BY id").output
         #expect(actions == "layer.upload diem-quan-trac-e2e.geojson\nlayer.import \(slug)\n")
-        let versions = try sqlite(server.database, "SELECT v.status FROM layer_versions v JOIN layers l ON l.id = v.layer_id WHERE l.slug = '\(slug)'")
+        let versions = try SQLite3.run(server.database, "SELECT v.status FROM layer_versions v JOIN layers l ON l.id = v.layer_id WHERE l.slug = '\(slug)'").output
         #expect(versions == "pending\n")
     }
 

@@ -9,61 +9,75 @@ extension Portal {
     /// `POST /layers/{slug}/style/approve`: the proposal becomes the layer's style; tiles and
     /// legends change with it (a new fingerprint is a new cache key).
     func approveStyle(_ request: Request) throws -> Response {
-        let posted = try checkedForm(request)
-        let layer = try authorizedLayer(request.parameters["slug"] ?? "", request, .approve)
-        guard let actor = actor(for: request) else { throw HTTPError(404, "no such layer") }
-        let language = Localizer.language(for: request)
-        let proposal: (json: String, fingerprint: String)
-        switch try reviewedProposal(layer, posted) {
-        case .success(let found): proposal = found
-        case .failure(let problem): return try stylePage(request, layer, error: localizer.text(problem.key, language), status: 409)
+        try decideStyle(request, done: "style_approved") { decision throws(StoreError) in
+            guard (try? Style(json: decision.proposal.json)) != nil else { return "style_problem_stored" }
+            try LayerStyles(database).approve(layerID: decision.layer.id, expected: decision.proposal.json,
+                                              userID: decision.actor.userID,
+                                              audit: decision.audit("layer.style_approve", detail: ""))
+            return nil
         }
-        guard (try? Style(json: proposal.json)) != nil else {
-            return try stylePage(request, layer, error: localizer.text("style_problem_stored", language), status: 409)
-        }
-        let audit = AuditEntry(userID: actor.userID, username: actor.username, agencyID: actor.agencyID,
-                               action: "layer.style_approve", target: layer.slug,
-                               detail: "fingerprint=\(proposal.fingerprint)", clientAddress: request.remoteAddress)
-        do {
-            try LayerStyles(database).approve(layerID: layer.id, expected: proposal.json, userID: actor.userID, audit: audit)
-        } catch {
-            // `.invalid`: decided or replaced between the check above and the write.
-            guard case .invalid = error else { throw error }
-            return try stylePage(request, layer, error: localizer.text(ProposalProblem.replaced.key, language), status: 409)
-        }
-        return .redirect(to: "/layers/\(layer.slug)/style?done=style_approved")
     }
 
     /// `POST /layers/{slug}/style/reject`: the proposal goes, with a reason the editors read.
     func rejectStyle(_ request: Request) throws -> Response {
-        let posted = try checkedForm(request)
+        let form = try checkedForm(request)
+        let reason: String
+        do {
+            reason = try form.line("reason", label: "style_field_reason", maxLength: 500)
+        } catch {
+            let layer = try authorizedLayer(request.parameters["slug"] ?? "", request, .approve)
+            return try stylePage(request, layer, error: message(error, Localizer.language(for: request)), status: 400)
+        }
+        return try decideStyle(request, form: form, done: "style_rejected") { decision throws(StoreError) in
+            try LayerStyles(database).reject(layerID: decision.layer.id, expected: decision.proposal.json,
+                                             userID: decision.actor.userID, reason: reason,
+                                             audit: decision.audit("layer.style_reject", detail: "; reason=\(reason)"))
+            return nil
+        }
+    }
+
+    /// What an approver's decision acts on: the layer, the approver and the proposal they saw.
+    struct StyleDecision {
+        let layer: LayerSummary
+        let actor: Actor
+        let proposal: (json: String, fingerprint: String)
+        let clientAddress: String
+
+        func audit(_ action: String, detail: String) -> AuditEntry {
+            AuditEntry(userID: actor.userID, username: actor.username, agencyID: actor.agencyID, action: action,
+                       target: layer.slug, detail: "fingerprint=\(proposal.fingerprint)" + detail,
+                       clientAddress: clientAddress)
+        }
+    }
+
+    /// An approver's decision on the proposal of the path: the CSRF token, `.approve` (else the
+    /// missing layer's 404), the proposal the form saw (else the style page, 409), then `decide`,
+    /// which answers nil when done or the locale key of why it refused (the style page, 409). A
+    /// proposal decided or replaced between the check and the write (the store's `.invalid`)
+    /// is a 409 too.
+    private func decideStyle(_ request: Request, form: AdminForm? = nil, done: String,
+                             _ decide: (StyleDecision) throws(StoreError) -> String?) throws -> Response {
+        let posted = try form ?? checkedForm(request)
         let layer = try authorizedLayer(request.parameters["slug"] ?? "", request, .approve)
         guard let actor = actor(for: request) else { throw HTTPError(404, "no such layer") }
         let language = Localizer.language(for: request)
-        let proposal: (json: String, fingerprint: String)
+        let refuse = { (key: String) in try self.stylePage(request, layer, error: self.localizer.text(key, language), status: 409) }
+        let decision: StyleDecision
         switch try reviewedProposal(layer, posted) {
-        case .success(let found): proposal = found
-        case .failure(let problem): return try stylePage(request, layer, error: localizer.text(problem.key, language), status: 409)
+        case .success(let proposal):
+            decision = StyleDecision(layer: layer, actor: actor, proposal: proposal, clientAddress: request.remoteAddress)
+        case .failure(let problem):
+            return try refuse(problem.key)
         }
-        let reason: String
+        let problem: String?
         do {
-            reason = try posted.line("reason", label: "style_field_reason", maxLength: 500)
+            problem = try decide(decision)
         } catch {
-            return try stylePage(request, layer, error: message(error, language), status: 400)
-        }
-        let audit = AuditEntry(userID: actor.userID, username: actor.username, agencyID: actor.agencyID,
-                               action: "layer.style_reject", target: layer.slug,
-                               detail: "fingerprint=\(proposal.fingerprint); reason=\(reason)",
-                               clientAddress: request.remoteAddress)
-        do {
-            try LayerStyles(database).reject(layerID: layer.id, expected: proposal.json, userID: actor.userID,
-                                             reason: reason, audit: audit)
-        } catch {
-            // `.invalid`: decided or replaced between the check above and the write.
             guard case .invalid = error else { throw error }
-            return try stylePage(request, layer, error: localizer.text(ProposalProblem.replaced.key, language), status: 409)
+            return try refuse(ProposalProblem.replaced.key)
         }
-        return .redirect(to: "/layers/\(layer.slug)/style?done=style_rejected")
+        if let problem { return try refuse(problem) }
+        return .redirect(to: "/layers/\(layer.slug)/style?done=\(done)")
     }
 
     /// Why a decision cannot be taken on what the approver saw.
@@ -94,11 +108,6 @@ extension Portal {
     /// that is no longer a valid style, the fingerprint of the text itself.
     static func proposalFingerprint(_ json: String) -> String {
         if let style = try? Style(json: json) { return style.fingerprint }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in json.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return "text-" + String(hash, radix: 16)
+        return "text-" + Style.fingerprint(of: json)
     }
 }
