@@ -36,12 +36,19 @@ extension Portal {
 
     /// Groups digits the way the language does ("12.345" in Vietnamese, "12,345" in English).
     static func formatCount(_ value: Int, _ language: Language) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
+        groupDigits(String(value.magnitude), language, negative: value < 0)
+    }
+
+    /// `digits` (an integer's, without sign) grouped by thousands as `language` writes them,
+    /// when there are at least `minimumDigits` of them; `-` in front when `negative`.
+    static func groupDigits(_ digits: String, _ language: Language, negative: Bool, minimumDigits: Int = 1) -> String {
+        var out = negative ? "-" : ""
+        guard digits.count >= minimumDigits else { return out + digits }
+        let mark: Character = language == .vi ? "." : ","
         for (index, char) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(language == .vi ? "." : ",") }
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(mark) }
             out.append(char)
         }
-        return value < 0 ? "-" + out : out
+        return out
     }
 }

@@ -56,16 +56,9 @@ enum PropertyText {
         return grouped(String(parts[0]), language, negative: number < 0) + fraction
     }
 
-    /// `digits` grouped by thousands as `language` writes them (see `Portal.formatCount`), when
-    /// there are at least `minimumGroupedDigits`.
+    /// `digits` grouped by thousands as `language` writes them, when there are at least
+    /// `minimumGroupedDigits`.
     static func grouped(_ digits: String, _ language: Language, negative: Bool) -> String {
-        var out = negative ? "-" : ""
-        guard digits.count >= minimumGroupedDigits else { return out + digits }
-        let mark: Character = language == .vi ? "." : ","
-        for (index, char) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(mark) }
-            out.append(char)
-        }
-        return out
+        Portal.groupDigits(digits, language, negative: negative, minimumDigits: minimumGroupedDigits)
     }
 }
