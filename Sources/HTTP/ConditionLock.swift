@@ -1,6 +1,6 @@
 import Glibc
 
-/// A pthread mutex with one condition variable, for the worker queue and `HTTPServer.wait()`.
+/// A pthread mutex with one condition variable, for the handler queue and `HTTPServer.wait()`.
 final class ConditionLock: @unchecked Sendable {
     // The pthread objects live in stable heap memory and are only touched through pthread calls,
     // which provide the synchronization; hence @unchecked Sendable.

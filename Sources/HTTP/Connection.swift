@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// A connection is either parked in epoll (`reading` or `writing`, armed with EPOLLONESHOT) or
 /// `busy`, claimed by exactly one thread. Claiming is a compare-and-set on `phase` under its lock,
-/// so a worker woken by epoll and the timeout scan can never both act on it. Only the claiming
+/// so an I/O thread woken by epoll and the timeout scan can never both act on it. Only the claiming
 /// thread touches `parser`, `output` and `log`.
 final class Connection: @unchecked Sendable {
     enum Phase {
@@ -78,23 +78,37 @@ final class Connection: @unchecked Sendable {
     }
 }
 
-/// The open connections by id.
+/// The open connections by id, with a count per client address.
 final class ConnectionRegistry: Sendable {
-    private let connections = Mutex<[UInt64: Connection]>([:])
+    private struct State {
+        var connections: [UInt64: Connection] = [:]
+        var perAddress: [String: Int] = [:]
+    }
+    private let state = Mutex(State())
 
     func insert(_ connection: Connection) {
-        connections.withLock { $0[connection.id] = connection }
+        state.withLock {
+            $0.connections[connection.id] = connection
+            $0.perAddress[connection.remoteAddress, default: 0] += 1
+        }
     }
 
     func remove(_ connection: Connection) {
-        connections.withLock { $0[connection.id] = nil }
+        state.withLock {
+            guard $0.connections.removeValue(forKey: connection.id) != nil else { return }
+            let left = ($0.perAddress[connection.remoteAddress] ?? 1) - 1
+            $0.perAddress[connection.remoteAddress] = left > 0 ? left : nil
+        }
     }
 
     subscript(id: UInt64) -> Connection? {
-        connections.withLock { $0[id] }
+        state.withLock { $0.connections[id] }
     }
 
-    var count: Int { connections.withLock { $0.count } }
+    var count: Int { state.withLock { $0.connections.count } }
 
-    var all: [Connection] { connections.withLock { Array($0.values) } }
+    /// Open connections from one client address.
+    func count(from address: String) -> Int { state.withLock { $0.perAddress[address] ?? 0 } }
+
+    var all: [Connection] { state.withLock { Array($0.connections.values) } }
 }

@@ -1,12 +1,12 @@
 import Glibc
 
-/// What worker threads do with a connection they have claimed.
+/// What I/O threads do with a connection they have claimed.
 extension EventLoop {
     private static let readBufferSize = 64 * 1024
     private static let maxReadsPerEvent = 16
 
-    /// A worker thread's body: wait for one ready connection, claim it, serve it; until stopped.
-    func workerLoop() {
+    /// An I/O thread's body: wait for one ready connection, claim it, read or write it; until stopped.
+    func ioLoop() {
         var events = Epoll.Events(capacity: 1)
         var buffer = [UInt8](repeating: 0, count: Self.readBufferSize)
         while !stopping.load(ordering: .relaxed) {
@@ -63,27 +63,32 @@ extension EventLoop {
         park(connection, .lingering(since: since), events: Self.readEvents)
     }
 
-    /// Responds, writes, and keeps serving pipelined requests while the socket keeps up.
-    private func process(_ connection: Connection, _ first: RequestParser.Event) {
-        var event = first
-        while true {
-            connection.logStart = Socket.now()
-            let (output, entry) = responder.respond(to: event, remoteAddress: connection.remoteAddress,
-                                                    draining: { shutdownRequested.load(ordering: .relaxed) })
-            connection.output = output
-            connection.log = entry
-            switch output.write(to: connection.fd) {
-            case .failed:
-                closeConnection(connection)
-                return
-            case .blocked:
-                park(connection, .writing(lastProgress: Socket.now()), events: Self.writeEvents)
-                return
-            case .done:
-                guard let next = completeResponse(connection) else { return }
-                event = next
-            }
+    /// Hands a complete request (or a parse error, whose page the handlers render) to the handler
+    /// pool; when the pool refuses, answers a fixed 503 (or the bare parse error) at once on this
+    /// thread. Handlers never run here, so this thread only ever waits on epoll.
+    func process(_ connection: Connection, _ event: RequestParser.Event) {
+        connection.logStart = Socket.now()
+        let accepted = handlers.submit(client: connection.remoteAddress) { [self] in
+            let result = responder.respond(to: event, remoteAddress: connection.remoteAddress, draining: isDraining)
+            connection.output = result.0
+            connection.log = result.1
+            // Writing belongs to the I/O threads: arm for writability, and one of them sends it.
+            park(connection, .writing(lastProgress: Socket.now()), events: Self.writeEvents)
         }
+        if !accepted {
+            send(connection, responder.refused(event, remoteAddress: connection.remoteAddress))
+        }
+    }
+
+    private var isDraining: () -> Bool {
+        { [self] in shutdownRequested.load(ordering: .relaxed) }
+    }
+
+    /// Writes a response prepared on this thread and goes on as after any response.
+    private func send(_ connection: Connection, _ result: (OutgoingResponse, AccessLogEntry)) {
+        connection.output = result.0
+        connection.log = result.1
+        continueWriting(connection)
     }
 
     private func continueWriting(_ connection: Connection) {

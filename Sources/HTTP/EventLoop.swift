@@ -4,28 +4,35 @@ import Synchronization
 // Design of the connection state machine
 //
 // Connections live in one epoll set, each registered with EPOLLONESHOT so a readiness event
-// wakes exactly one thread. A fixed pool of worker threads waits on that set; a control thread
+// wakes exactly one thread. A few I/O threads wait on that set and only read, parse and write;
+// handlers run on a separate, larger pool (HandlerPool) behind a bounded queue; a control thread
 // owns the listening socket and the clock.
 //
-//            accept (control thread)
+//            accept (control thread; per-address and total caps)
 //                    │
 //                    ▼
 //   ┌──────▶ reading (parked, EPOLLIN) ──event──▶ busy: non-blocking reads feed the parser
 //   │                ▲                                  │ incomplete: park again
 //   │                └──────────────────────────────────┤
-//   │                                                   │ complete request (or parse error)
+//   │                                                   │ complete request
 //   │                                                   ▼
-//   │                                        busy: handler runs on this worker,
-//   │                                        response sent with one sendmsg (+ sendfile)
-//   │                                                   │ socket full: park in writing
-//   │   pipelined request already buffered: serve it    │ (EPOLLOUT), any worker resumes
+//   │                            queue full or client over its share: 503 at once (I/O thread)
+//   │                            else busy: the handler runs on a handler thread, then
+//   │                            parks the response in writing (EPOLLOUT)
+//   │                                                   │
+//   │                                                   ▼
+//   │                         writing: an I/O thread sends with one sendmsg (+ sendfile),
+//   │                         parking again while the socket is full
+//   │   pipelined request already buffered: dispatch it │
 //   └──────────── response sent, keep-alive ◀───────────┘
 //                                        └─ Connection: close, drain, timeout ─▶ closed
 //                                        └─ parse error ─▶ lingering (input dropped) ─▶ closed
 //
 // * Idle keep-alive connections and half-received requests are parked in epoll and cost no
-//   thread; reads never block, so a silent client cannot hold a worker.
-// * Bodies above the memory threshold stream to a temporary file as they arrive.
+//   thread; reads never block, so a silent client cannot hold a thread, and a handler blocked
+//   on SQLite holds only its own handler thread: I/O threads never wait for a handler.
+// * A body's size is checked against the route's own limit (`bodyLimit`) once the head is in,
+//   before any of it is buffered; bodies above the memory threshold stream to a temporary file.
 // * A connection is only touched by the thread that claimed it (`Connection.claim`, a
 //   compare-and-set of its phase). The control thread claims parked connections to close them:
 //   a request not complete within requestTimeout (408), an idle keep-alive connection after
@@ -33,10 +40,10 @@ import Synchronization
 // * Epoll data is a connection id, not the fd, so an event for a closed connection whose fd
 //   number was reused finds nothing.
 // * Shutdown closes the listener and the idle connections, lets in-flight requests finish with
-//   `Connection: close`, then stops the workers once no connection is left.
+//   `Connection: close`, then stops the I/O and handler threads once no connection is left.
 
-/// The server's threads: a control thread (accept, timeouts, shutdown) and the worker pool
-/// serving connections from a shared epoll set.
+/// The server's threads: a control thread (accept, timeouts, shutdown), the I/O threads serving
+/// connections from a shared epoll set, and the handler pool.
 final class EventLoop: @unchecked Sendable {
     // Immutable after init or Sendable; `listener`, `lastScan`, `acceptPaused` and `nextID` are
     // only used on the control thread.
@@ -44,6 +51,7 @@ final class EventLoop: @unchecked Sendable {
     let connections: Epoll
     let registry = ConnectionRegistry()
     let responder: Responder
+    let handlers: HandlerPool
     let accessLog: (@Sendable (AccessLogEntry) -> Void)?
     let shutdownRequested = Atomic<Bool>(false)
     let draining = Atomic<Bool>(false)
@@ -52,7 +60,6 @@ final class EventLoop: @unchecked Sendable {
     private var listener: Int32
     private let wakeControl: (read: Int32, write: Int32)
     private let wakeWorkers: (read: Int32, write: Int32)
-    private var workers: WorkerPool?
     private var lastScan = 0.0
     private var acceptPaused = false
     private var nextID: UInt64 = stopData
@@ -72,6 +79,9 @@ final class EventLoop: @unchecked Sendable {
         self.control = try Epoll()
         self.listener = listener
         self.responder = responder
+        self.handlers = HandlerPool(threads: configuration.workers, queueCapacity: configuration.maxQueuedRequests,
+                                    perClientLimit: configuration.maxRequestsPerClient,
+                                    exempt: configuration.isTrustedClient)
         self.accessLog = accessLog
         wakeControl = try Self.makePipe()
         do {
@@ -83,7 +93,7 @@ final class EventLoop: @unchecked Sendable {
         }
         control.control(.add, listener, events: Epoll.readable, data: Self.listenerData)
         control.control(.add, wakeControl.read, events: Epoll.readable, data: Self.wakeData)
-        // Level-triggered and never drained once written: wakes every worker, for good, on stop.
+        // Level-triggered and never drained once written: wakes every I/O thread, for good, on stop.
         connections.control(.add, wakeWorkers.read, events: Epoll.readable, data: Self.stopData)
     }
 
@@ -108,11 +118,12 @@ final class EventLoop: @unchecked Sendable {
         _ = Glibc.write(wakeControl.write, &byte, 1)
     }
 
-    /// The control thread's body: starts the workers, accepts, scans timeouts, drains; returns
-    /// once shut down and every worker has stopped.
+    /// The control thread's body: starts the I/O and handler threads, accepts, scans timeouts, drains; returns
+    /// once shut down and every thread has stopped.
     func run() {
-        let pool = WorkerPool(threads: max(1, configuration.workers), name: "http-worker") { [self] in
-            self.workerLoop()
+        handlers.start()
+        let pool = WorkerPool(threads: max(1, configuration.ioThreads), name: "http-io") { [self] in
+            self.ioLoop()
         }
         var events = Epoll.Events(capacity: 16)
         while true {
@@ -149,6 +160,7 @@ final class EventLoop: @unchecked Sendable {
         var byte: UInt8 = 1
         _ = Glibc.write(wakeWorkers.write, &byte, 1)
         pool.join()
+        handlers.stop()
         for fd in [wakeControl.read, wakeControl.write, wakeWorkers.read, wakeWorkers.write] { close(fd) }
     }
 
@@ -162,7 +174,10 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         while let (fd, address) = Socket.accept(listener) {
-            guard registry.count < configuration.maxConnections, !draining.load(ordering: .relaxed) else {
+            guard registry.count < configuration.maxConnections, !draining.load(ordering: .relaxed),
+                  configuration.isTrustedClient(address)
+                    || registry.count(from: address) < configuration.maxConnectionsPerClient else {
+                Connection.sendBestEffort(fd, Self.busyResponse)
                 close(fd)
                 continue
             }
@@ -200,6 +215,10 @@ final class EventLoop: @unchecked Sendable {
             closeConnection(connection)
         }
     }
+
+    /// For a connection refused at accept (too many in all or from one address).
+    static let busyResponse = Array(
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
 
     private static let timeoutResponse = Array(
         "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)

@@ -6,6 +6,13 @@ struct ParserLimits: Sendable {
     var maxBodyBytes = 256 * 1024 * 1024
     var memoryBodyThreshold = 1 << 20
     var temporaryDirectory = "/tmp"
+    /// The route's own body limit, asked once a head is in (see `ServerConfiguration.bodyLimit`).
+    var bodyLimit: (@Sendable (HTTPMethod, String, HTTPHeaders) -> Int)? = nil
+
+    func maxBody(for method: HTTPMethod, path: String, headers: HTTPHeaders) -> Int {
+        guard let bodyLimit else { return maxBodyBytes }
+        return min(maxBodyBytes, bodyLimit(method, path, headers))
+    }
 }
 
 /// An incremental HTTP/1.x request parser.
@@ -47,6 +54,8 @@ final class RequestParser {
     private var memoryBody: [UInt8] = []
     private var fileBody: TemporaryFile?
     private var bodyBytes = 0
+    /// The body limit of the request being received.
+    private var headLimit = 0
 
     /// Set when a request head with `Expect: 100-continue` has been accepted; the connection
     /// sends the interim response and clears it.
@@ -233,6 +242,7 @@ final class RequestParser {
         memoryBody = []
         fileBody = nil
         bodyBytes = 0
+        headLimit = limits.maxBody(for: head.method, path: head.path, headers: head.headers)
         if !codings.isEmpty {
             guard lengths.isEmpty else { throw HTTPError(400, "Both Content-Length and Transfer-Encoding were sent.") }
             guard head.versionMinor == 1 else { throw HTTPError(400, "Transfer-Encoding requires HTTP/1.1.") }
@@ -250,7 +260,7 @@ final class RequestParser {
             return
         }
         guard lengths.count == 1 else { throw HTTPError(400, "Content-Length was sent more than once.") }
-        let length = try Self.parseLength(lengths[0], limit: limits.maxBodyBytes)
+        let length = try Self.parseLength(lengths[0], limit: headLimit)
         if length > limits.memoryBodyThreshold {
             fileBody = try TemporaryFile(directory: limits.temporaryDirectory, prefix: "upload")
         } else {
@@ -309,7 +319,7 @@ final class RequestParser {
                 if size == 0 {
                     phase = .trailers(bytes: 0)
                 } else {
-                    guard bodyBytes + size <= limits.maxBodyBytes else { throw HTTPError(413, "The request body is too large.") }
+                    guard bodyBytes + size <= headLimit else { throw HTTPError(413, "The request body is too large.") }
                     phase = .data(remaining: size)
                 }
             case .data(let remaining):

@@ -1,8 +1,18 @@
 /// Runs the handler for a parsed request (or renders the error for a parse failure) and encodes
-/// the result. Runs on worker threads.
+/// the result. Runs on handler threads (parse errors and overloads on I/O threads).
 struct Responder: Sendable {
     let handler: Handler
     let errorPage: (@Sendable (HTTPError, Request?) -> Response)?
+    /// Headers every response carries unless it sets its own (security headers, error pages included).
+    var defaultHeaders = HTTPHeaders()
+
+    func decorate(_ response: Response) -> Response {
+        var response = response
+        for (name, value) in defaultHeaders where !response.headers.contains(name) {
+            response.headers[name] = value
+        }
+        return response
+    }
 
     /// The encoded response and its access-log line (duration filled in when sending ends).
     /// `draining` is asked after the handler returns, so a response finished during shutdown closes.
@@ -10,7 +20,7 @@ struct Responder: Sendable {
         switch event {
         case .request(let request):
             defer { request.bodyStorage.removeAll() }
-            let response = run(request)
+            let response = decorate(run(request))
             let close = request.wantsClose || draining() || response.headers.hasToken("close", in: "Connection")
             let outgoing: OutgoingResponse
             do {
@@ -34,6 +44,29 @@ struct Responder: Sendable {
         }
     }
 
+    /// The answer when no handler thread can take `request` (or a parse error) now: a fixed
+    /// 503 (or the parse error) built without the error page, so an I/O thread never waits for
+    /// anything while it is refused.
+    func refused(_ event: RequestParser.Event, remoteAddress: String) -> (OutgoingResponse, AccessLogEntry) {
+        var error = HTTPError(503, "The server is busy; try again in a moment.", headers: ["Retry-After": "1"])
+        var request: Request?
+        switch event {
+        case .request(let parsed): request = parsed
+        case .failure(let failure): error = failure
+        case .needMore: break
+        }
+        let close = request.map { $0.wantsClose } ?? true
+        let response = decorate(error.defaultResponse)
+        let outgoing = (try? ResponseEncoder.encode(response, for: request, closeAfter: close))
+            ?? OutgoingResponse(status: 500, head: ResponseEncoder.serializeHead(500, HTTPHeaders(), contentLength: 0,
+                                                                                 closeAfter: true, request: nil),
+                                body: [], closeAfter: true)
+        let entry = AccessLogEntry(method: request?.method.rawValue ?? "-", target: request?.target ?? "-",
+                                   status: outgoing.status, bytes: outgoing.bodyBytes, durationMs: 0,
+                                   remoteAddress: remoteAddress, userAgent: request?.headers["User-Agent"])
+        return (outgoing, entry)
+    }
+
     /// The handler's response; thrown HTTPErrors become error pages, other errors a 500.
     func run(_ request: Request) -> Response {
         do {
@@ -55,11 +88,11 @@ struct Responder: Sendable {
     }
 
     private func encodeError(_ error: HTTPError, request: Request?, closeAfter: Bool) -> OutgoingResponse {
-        let response = errorResponse(error, request)
+        let response = decorate(errorResponse(error, request))
         if let encoded = try? ResponseEncoder.encode(response, for: request, closeAfter: closeAfter) {
             return encoded
         }
-        let fallback = HTTPError(error.status, error.message).defaultResponse
+        let fallback = decorate(HTTPError(error.status, error.message).defaultResponse)
         if let encoded = try? ResponseEncoder.encode(fallback, for: request, closeAfter: true) { return encoded }
         let head = ResponseEncoder.serializeHead(500, HTTPHeaders(), contentLength: 0, closeAfter: true, request: nil)
         return OutgoingResponse(status: 500, head: head, body: [], closeAfter: true)

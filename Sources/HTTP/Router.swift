@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Responds to a request; runs on a worker thread and may block.
+/// Responds to a request; runs on a handler thread and may block.
 public typealias Handler = @Sendable (Request) throws -> Response
 
 /// Wraps matched handlers: call `next` to continue, or answer without it.
@@ -15,21 +15,46 @@ public protocol Middleware: Sendable {
 /// segments, joined with `/`). Literal segments win over parameters, which win over catch-alls.
 /// HEAD requests fall back to the GET route. Middleware wraps matched handlers, the first added
 /// outermost.
+///
+/// Every route declares the largest body it accepts (`maxBody`, default `defaultBodyLimit`), and
+/// `bodyLimit(_:_:)` answers it from the request head alone, so the server refuses an oversized
+/// body before buffering any of it.
 public final class Router: Sendable {
     private let state = Mutex(State())
+    /// The body limit of routes that do not declare one: enough for any form of the portal.
+    public let defaultBodyLimit: Int
 
-    public init() {}
+    public init(defaultBodyLimit: Int = 64 * 1024) {
+        self.defaultBodyLimit = defaultBodyLimit
+    }
 
-    public func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+    public func add(_ method: HTTPMethod, _ pattern: String, maxBody: Int? = nil, _ handler: @escaping Handler) {
         let segments = Self.segments(of: pattern)
-        state.withLock { $0.root.insert(segments[...], method: method, handler: handler) }
+        let limit = maxBody ?? defaultBodyLimit
+        state.withLock { $0.root.insert(segments[...], method: method, handler: Route(handler: handler, maxBody: limit)) }
+    }
+
+    /// The body limit of the route `method` and `path` reach; the default one for no route (the
+    /// request will get 404 or 405 anyway).
+    public func bodyLimit(_ method: HTTPMethod, _ path: String) -> Int {
+        let segments = Self.segments(of: path)
+        return state.withLock { state in
+            var parameters: [String: String] = [:]
+            return state.root.match(segments[...], parameters: &parameters)?.handlers[method]?.maxBody
+        } ?? defaultBodyLimit
     }
 
     public func get(_ pattern: String, _ handler: @escaping Handler) { add(.GET, pattern, handler) }
-    public func post(_ pattern: String, _ handler: @escaping Handler) { add(.POST, pattern, handler) }
-    public func put(_ pattern: String, _ handler: @escaping Handler) { add(.PUT, pattern, handler) }
+    public func post(_ pattern: String, maxBody: Int? = nil, _ handler: @escaping Handler) {
+        add(.POST, pattern, maxBody: maxBody, handler)
+    }
+    public func put(_ pattern: String, maxBody: Int? = nil, _ handler: @escaping Handler) {
+        add(.PUT, pattern, maxBody: maxBody, handler)
+    }
     public func delete(_ pattern: String, _ handler: @escaping Handler) { add(.DELETE, pattern, handler) }
-    public func patch(_ pattern: String, _ handler: @escaping Handler) { add(.PATCH, pattern, handler) }
+    public func patch(_ pattern: String, maxBody: Int? = nil, _ handler: @escaping Handler) {
+        add(.PATCH, pattern, maxBody: maxBody, handler)
+    }
 
     /// Adds middleware around every matched handler, inside the middleware added before it.
     public func use(_ middleware: Middleware) {
@@ -47,7 +72,7 @@ public final class Router: Sendable {
         let found = state.withLock { state -> (Handler, [String: String], [Middleware])? in
             var parameters: [String: String] = [:]
             guard let node = state.root.match(segments[...], parameters: &parameters) else { return nil }
-            let handler = node.handlers[request.method] ?? (request.method == .HEAD ? node.handlers[.GET] : nil)
+            let handler = (node.handlers[request.method] ?? (request.method == .HEAD ? node.handlers[.GET] : nil))?.handler
             guard let handler else { return nil }
             return (handler, parameters, state.middleware)
         }
@@ -86,14 +111,19 @@ public final class Router: Sendable {
         var middleware: [Middleware] = []
     }
 
+    private struct Route {
+        var handler: Handler
+        var maxBody: Int
+    }
+
     /// A trie node: literal children, parameter children (by name), one catch-all.
     private struct Node {
         var literals: [Substring: Node] = [:]
         var parameterChildren: [String: Node] = [:]
-        var catchAll: (name: String, handlers: [HTTPMethod: Handler])?
-        var handlers: [HTTPMethod: Handler] = [:]
+        var catchAll: (name: String, handlers: [HTTPMethod: Route])?
+        var handlers: [HTTPMethod: Route] = [:]
 
-        mutating func insert(_ segments: ArraySlice<Substring>, method: HTTPMethod, handler: @escaping Handler) {
+        mutating func insert(_ segments: ArraySlice<Substring>, method: HTTPMethod, handler: Route) {
             guard let first = segments.first else {
                 handlers[method] = handler
                 return

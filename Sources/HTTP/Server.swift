@@ -2,8 +2,8 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// An HTTP/1.1 server: an epoll event loop for connections and a pool of worker threads for
-/// handlers. See EventLoop.swift for the connection state machine.
+/// An HTTP/1.1 server: I/O threads on an epoll set for connections and a pool of handler threads
+/// behind a bounded queue. See EventLoop.swift for the connection state machine.
 public final class HTTPServer: Sendable {
     public let configuration: ServerConfiguration
     private let responder: Responder
@@ -22,11 +22,11 @@ public final class HTTPServer: Sendable {
                 errorPage: (@Sendable (HTTPError, Request?) -> Response)? = nil,
                 accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil) {
         self.configuration = configuration
-        self.responder = Responder(handler: handler, errorPage: errorPage)
+        self.responder = Responder(handler: handler, errorPage: errorPage, defaultHeaders: configuration.responseHeaders)
         self.accessLog = accessLog
     }
 
-    /// Binds, starts the event loop and the workers, and returns the bound port. Ignores SIGPIPE
+    /// Binds, starts the event loop and its threads, and returns the bound port. Ignores SIGPIPE
     /// for the process (a client hanging up must not kill the server).
     @discardableResult
     public func start() throws -> Int {

@@ -5,8 +5,24 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// 0 picks a free port; `HTTPServer.start()` returns the one bound.
     public var port: Int
-    /// Threads running handlers.
+    /// Threads running handlers (which may block on SQLite, hashing, rendering): well above
+    /// the core count, since most of their time is spent waiting.
     public var workers: Int
+    /// Threads that read, parse and write sockets; they never run a handler.
+    public var ioThreads: Int
+    /// Requests waiting for a handler thread beyond those running; past it, 503 at once.
+    public var maxQueuedRequests: Int
+    /// Requests one client address may have queued or running at once; past it, 503.
+    public var maxRequestsPerClient: Int
+    /// Open connections from one client address; past it, new ones get 503 and are closed.
+    public var maxConnectionsPerClient: Int
+    /// Addresses exempt from the per-client limits (trusted reverse proxies, which carry many clients).
+    public var isTrustedClient: @Sendable (String) -> Bool
+    /// The largest body a request may send, decided from its head before any body byte is kept
+    /// (nil: `maxBodyBytes` for every request). A route that takes no body can say a few KB.
+    public var bodyLimit: (@Sendable (HTTPMethod, String, HTTPHeaders) -> Int)?
+    /// Headers added to every response that does not set them, error pages and refusals included.
+    public var responseHeaders: HTTPHeaders
     public var maxRequestLineBytes: Int
     public var maxHeaderBytes: Int
     public var maxHeaderCount: Int
@@ -24,15 +40,22 @@ public struct ServerConfiguration: Sendable {
     public var writeTimeout: Double
 
     public init(host: String = "127.0.0.1", port: Int = 8080,
-                workers: Int = max(2, ProcessInfo.processInfo.activeProcessorCount),
+                workers: Int = ServerConfiguration.defaultWorkers,
                 maxRequestLineBytes: Int = 8192, maxHeaderBytes: Int = 32768, maxHeaderCount: Int = 100,
-                maxBodyBytes: Int = 256 * 1024 * 1024, memoryBodyThreshold: Int = 1 << 20,
+                maxBodyBytes: Int = 256 * 1024 * 1024, memoryBodyThreshold: Int = 64 * 1024,
                 temporaryDirectory: String = NSTemporaryDirectory(),
                 requestTimeout: Double = 30, keepAliveTimeout: Double = 15, maxConnections: Int = 4096,
                 writeTimeout: Double = 60) {
         self.host = host
         self.port = port
         self.workers = workers
+        self.ioThreads = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        self.maxQueuedRequests = 512
+        self.maxRequestsPerClient = max(4, workers / 2)
+        self.maxConnectionsPerClient = 256
+        self.isTrustedClient = { _ in false }
+        self.bodyLimit = nil
+        self.responseHeaders = HTTPHeaders()
         self.maxRequestLineBytes = maxRequestLineBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
@@ -45,10 +68,14 @@ public struct ServerConfiguration: Sendable {
         self.writeTimeout = writeTimeout
     }
 
+    /// Handler threads unless configured: eight per core, at least 16.
+    public static var defaultWorkers: Int { max(16, 8 * ProcessInfo.processInfo.activeProcessorCount) }
+
     var parserLimits: ParserLimits {
         ParserLimits(maxRequestLineBytes: maxRequestLineBytes, maxHeaderBytes: maxHeaderBytes,
                      maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes,
-                     memoryBodyThreshold: memoryBodyThreshold, temporaryDirectory: temporaryDirectory)
+                     memoryBodyThreshold: memoryBodyThreshold, temporaryDirectory: temporaryDirectory,
+                     bodyLimit: bodyLimit)
     }
 }
 

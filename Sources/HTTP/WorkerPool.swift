@@ -1,10 +1,8 @@
 import Foundation
 import Glibc
 
-/// The worker threads: each waits on the connections' epoll set for one ready connection at a
-/// time and serves it — non-blocking reads and parsing, then the handler, then the write — so a
-/// request costs no hand-off between threads. Handlers may block; a blocked worker simply stops
-/// taking events while the others go on.
+/// A fixed set of named threads running one body each (the I/O threads, the handler threads),
+/// and a way to wait until every one has returned.
 final class WorkerPool: Sendable {
     private let finished = ConditionLock()
     private let running: Running

@@ -31,6 +31,9 @@ public final class Portal: Sendable {
     let tables: TableServices
     let logger: Logger
 
+    /// The security headers of every response (see `PortalMiddleware.securityHeaders`).
+    public static var securityHeaders: HTTPHeaders { PortalMiddleware.securityHeaders }
+
     /// Where Debian's libjs-leaflet installs Leaflet.
     public static let leafletDirectory = "/usr/share/javascript/leaflet"
 

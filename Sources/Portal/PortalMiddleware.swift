@@ -7,6 +7,15 @@ struct PortalMiddleware: Middleware {
     static let contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
         + "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
+    /// The headers every response carries, error pages and the server's own refusals included
+    /// (`ServerConfiguration.responseHeaders`); a response may set its own policy instead.
+    static let securityHeaders: HTTPHeaders = [
+        "Content-Security-Policy": contentSecurityPolicy,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+    ]
+
     func handle(_ request: Request, next: Handler) throws -> Response {
         var response: Response
         do {
@@ -14,12 +23,9 @@ struct PortalMiddleware: Middleware {
         } catch let redirect as RedirectToLogin {
             response = .redirect(to: redirect.location)
         }
-        if response.headers["Content-Security-Policy"] == nil {
-            response.headers["Content-Security-Policy"] = Self.contentSecurityPolicy
+        for (name, value) in Self.securityHeaders where !response.headers.contains(name) {
+            response.headers[name] = value
         }
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
         return response
     }
 }

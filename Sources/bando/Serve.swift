@@ -20,7 +20,7 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Folder for tile cache, uploads and temporary files (env BANDO_DATA_DIR; default: 'data' beside the database).")
     var dataDir: String?
 
-    @Option(help: "Worker threads for requests (env BANDO_WORKERS; default: one per core, at least 2).")
+    @Option(help: "Threads running request handlers, which may block on the database (env BANDO_WORKERS; default: eight per core, at least 16).")
     var workers: Int?
 
     @Option(name: .customLong("session-idle"), help: "Seconds of inactivity that end a session (env BANDO_SESSION_IDLE; default 3600).")
@@ -73,9 +73,12 @@ struct Serve: ParsableCommand {
             configuration.temporaryDirectory = temporary
             configuration.maxBodyBytes = Portal.maxBodyBytes(forUploadMegabytes: maxUpload)
             if let workers = workers ?? env["BANDO_WORKERS"].flatMap(Int.init), workers > 0 { configuration.workers = workers }
+            let router = portal.makeRouter()
+            configuration.bodyLimit = portal.bodyLimit(router)
+            configuration.responseHeaders = Portal.securityHeaders
             let accessLogger = logger
             let server = HTTPServer(
-                configuration: configuration, handler: portal.makeRouter().handler,
+                configuration: configuration, handler: router.handler,
                 errorPage: { error, request in portal.uploadAwareErrorPage(error, request) },
                 accessLog: { entry in
                     accessLogger.info("\(entry.remoteAddress) \(entry.method) \(entry.target) \(entry.status) \(entry.bytes)B \(String(format: "%.1f", entry.durationMs))ms")

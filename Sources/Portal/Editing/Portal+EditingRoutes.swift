@@ -8,8 +8,8 @@ extension Portal {
         router.get("/layers/:slug/edit") { [self] request in try metadataForm(request) }
         router.post("/layers/:slug/edit") { [self] request in try saveMetadata(request) }
         router.get("/layers/:slug/style") { [self] request in try stylePage(request) }
-        router.post("/layers/:slug/style") { [self] request in try proposeStyle(request) }
-        router.post("/layers/:slug/style/preview") { [self] request in try stylePreview(request) }
+        router.post("/layers/:slug/style", maxBody: Self.styleFormLimit) { [self] request in try proposeStyle(request) }
+        router.post("/layers/:slug/style/preview", maxBody: Self.styleFormLimit) { [self] request in try stylePreview(request) }
         router.post("/layers/:slug/style/approve") { [self] request in try approveStyle(request) }
         router.post("/layers/:slug/style/reject") { [self] request in try rejectStyle(request) }
     }

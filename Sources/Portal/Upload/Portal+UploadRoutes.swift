@@ -11,9 +11,9 @@ extension Portal {
         let desk = given ?? UploadDesk(dataDirectory: dataDirectory)
         desk.sweep(atStartUp: true)
         router.get("/upload") { [self] request in try uploadForm(request, desk) }
-        router.post("/upload") { [self] request in try receiveUpload(request, desk) }
+        router.post("/upload", maxBody: uploadBodyLimit) { [self] request in try receiveUpload(request, desk) }
         router.get("/layers/:slug/upload") { [self] request in try uploadForm(request, desk) }
-        router.post("/layers/:slug/upload") { [self] request in try receiveUpload(request, desk) }
+        router.post("/layers/:slug/upload", maxBody: uploadBodyLimit) { [self] request in try receiveUpload(request, desk) }
         router.get("/uploads/:token") { [self] request in try uploadPreview(request, desk) }
         router.post("/uploads/:token/import") { [self] request in try startImport(request, desk) }
         router.post("/uploads/:token/cancel") { [self] request in try cancelUpload(request, desk) }

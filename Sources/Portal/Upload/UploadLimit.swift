@@ -15,6 +15,25 @@ extension Portal {
     /// Room in a request body beyond the file: the form's other fields and the multipart framing.
     static let multipartAllowance = 64 * 1024
 
+    /// The body limit of the upload routes.
+    var uploadBodyLimit: Int { Self.maxBodyBytes(forUploadMegabytes: maxUploadMegabytes) }
+
+    /// The body limit of the style forms: a style of up to 256 KiB, form-encoded (up to 3× larger).
+    static let styleFormLimit = 1 << 20
+
+    /// The server's body limit for a request head: the route's own, and for a route that takes
+    /// large bodies only with a session cookie — a visitor who is not signed in cannot stream
+    /// megabytes to disk (the handler still checks the session itself).
+    public func bodyLimit(_ router: Router) -> @Sendable (HTTPMethod, String, HTTPHeaders) -> Int {
+        let small = router.defaultBodyLimit
+        return { method, path, headers in
+            let limit = router.bodyLimit(method, path)
+            guard limit > small else { return limit }
+            let cookies = Cookie.parse(headers.values("Cookie"))
+            return (cookies[SessionPolicy.cookieName]?.isEmpty ?? true) ? small : limit
+        }
+    }
+
     /// The HTTP server's body limit that lets through a file of `megabytes` with its form.
     public static func maxBodyBytes(forUploadMegabytes megabytes: Int) -> Int {
         max(1, megabytes) * bytesPerMegabyte + multipartAllowance
