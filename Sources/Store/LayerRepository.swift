@@ -61,15 +61,18 @@ public struct LayerRepository: Sendable {
         LEFT JOIN layer_versions v ON v.id = l.published_version_id
         """
 
+    /// Layers in use: not archived, and not a layer an import is still writing.
+    public static let readyCondition = "l.status = 'active' AND l.import_state IS NULL"
+
     /// The SQL condition (and its arguments) that keeps only the layers `scope` may see.
     /// Outside the owner agency, a layer is seen only once it has a published version.
     public static func visibilityCondition(_ scope: ListingScope) -> (String, StatementArguments) {
-        if scope.seesEverything { return ("l.status = 'active'", []) }
+        if scope.seesEverything { return (readyCondition, []) }
         guard let agency = scope.agencyID else {
-            return ("l.status = 'active' AND l.visibility = 'public' AND l.published_version_id IS NOT NULL", [])
+            return ("\(readyCondition) AND l.visibility = 'public' AND l.published_version_id IS NOT NULL", [])
         }
         return ("""
-            l.status = 'active' AND (l.owner_agency_id = ? OR (l.published_version_id IS NOT NULL AND (
+            \(readyCondition) AND (l.owner_agency_id = ? OR (l.published_version_id IS NOT NULL AND (
               l.visibility = 'public' OR (l.visibility = 'shared' AND EXISTS (
                 SELECT 1 FROM layer_grants g WHERE g.layer_id = l.id AND g.agency_id = ?)))))
             """, [agency, agency])
@@ -113,7 +116,7 @@ public struct LayerRepository: Sendable {
     /// access policy to decide on. Never show its result without asking the policy.
     public func findForAccess(slug: String, agencyID: Int64?) throws(StoreError) -> (layer: LayerSummary, grant: GrantPermission?)? {
         try database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "\(Self.summarySelect) WHERE l.slug = ? AND l.status = 'active'", arguments: [slug]) else {
+            guard let row = try Row.fetchOne(db, sql: "\(Self.summarySelect) WHERE l.slug = ? AND \(Self.readyCondition)", arguments: [slug]) else {
                 return nil
             }
             let layer = Self.summary(row)

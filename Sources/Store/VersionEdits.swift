@@ -128,10 +128,10 @@ public struct VersionEdits: Sendable {
             try Row.fetchOne(db, sql: """
                 WITH RECURSIVE chain(id) AS (
                   SELECT v.id FROM layer_versions v
-                  WHERE v.base_version_id = ? AND v.status = 'pending' AND \(Self.madeByEdits)
+                  WHERE v.base_version_id = ? AND v.status = 'pending' AND v.import_state IS NULL AND \(Self.madeByEdits)
                   UNION
                   SELECT v.id FROM layer_versions v JOIN chain c ON v.base_version_id = c.id
-                  WHERE v.status = 'pending' AND \(Self.madeByEdits)
+                  WHERE v.status = 'pending' AND v.import_state IS NULL AND \(Self.madeByEdits)
                 )
                 SELECT v.id, v.number, (SELECT f.id FROM features f WHERE f.version_id = v.id AND f.fid = ? LIMIT 1)
                 FROM layer_versions v JOIN chain c ON c.id = v.id

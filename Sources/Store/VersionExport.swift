@@ -48,13 +48,14 @@ extension LayerRepository {
     public func lookupVersion(slug: String, number: Int?) throws(StoreError) -> VersionLookup {
         try database.read { db in
             guard let layer = try Row.fetchOne(db, sql: """
-                SELECT id, title, published_version_id FROM layers WHERE slug = ? AND status = 'active'
+                SELECT id, title, published_version_id FROM layers l WHERE slug = ? AND \(LayerRepository.readyCondition)
                 """, arguments: [slug]) else { return .noLayer }
             let layerID: Int64 = layer[0]
-            let numbers = try Int.fetchAll(db, sql: "SELECT number FROM layer_versions WHERE layer_id = ? ORDER BY number",
+            let numbers = try Int.fetchAll(db, sql: "SELECT number FROM layer_versions WHERE layer_id = ? AND import_state IS NULL ORDER BY number",
                                            arguments: [layerID])
             let select = """
-                SELECT id, number, status, source_srid, encoding, feature_count FROM layer_versions WHERE layer_id = ? AND
+                SELECT id, number, status, source_srid, encoding, feature_count FROM layer_versions
+                WHERE layer_id = ? AND import_state IS NULL AND
                 """
             let row: Row?
             if let number {

@@ -119,87 +119,209 @@ public enum VersionImportError: Error, Equatable {
     case outsideArea(inside: Int, total: Int, bbox: BoundingBox, bestSRID: Int?)
 }
 
-/// Writes an uploaded version in one transaction: the layer (when new), the pending version
-/// row, every feature transformed to EPSG:4326 by PROJ (`ST_Transform` with EPSG codes), invalid
-/// geometries repaired with `MakeValid`, the figures (count, extent, warnings) and the audit
-/// entry. Any failure — a record that cannot be repaired, data outside the expected area, a full
-/// disk — rolls all of it back; a killed process leaves SQLite's journal to do the same.
+/// Writes an uploaded version: the layer (when new), the pending version row, every feature
+/// transformed to EPSG:4326 by PROJ (`ST_Transform` with EPSG codes), invalid geometries repaired
+/// with `MakeValid`, the figures (count, extent, warnings) and the audit entry.
+///
+/// The writer rule: no transaction holds the database's one writer for long. The features go in
+/// short transactions (`batchSeconds` each) into a version — and a new layer — marked
+/// `import_state = 'writing'`, which no listing, page or door sees; one last short transaction
+/// stores the figures, clears the mark and writes the layer event and the audit entry. Any
+/// failure — a record that cannot be repaired, data outside the expected area, a full disk —
+/// removes what was written (in short transactions too); a killed process leaves a marked
+/// version that `removeInterrupted()` deletes at the next start.
 public struct VersionImporter: Sendable {
     let database: SpatialDatabase
     public init(_ database: SpatialDatabase) { self.database = database }
 
     /// How many features are written between two progress reports.
     public static let progressInterval = 250
+    /// How long one batch may hold the writer.
+    public static let batchSeconds = 0.05
 
     /// Writes `request` and returns what was written; nothing is kept when it throws.
     /// `progress`, when given, hears (features written, total) before the first feature, every
     /// `progressInterval` features and after the last, on the writing thread.
     public func write(_ request: VersionImportRequest,
                       progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil) throws(VersionImportError) -> VersionImportResult {
+        let started: Started
         do {
-            return try database.pool.write { db in try Self.write(request, db, progress: progress) }
-        } catch let error as VersionImportError {
-            throw error
+            started = try database.pool.write { db in try Self.start(request, db) }
         } catch {
-            throw .store(SpatialDatabase.map(error))
+            throw Self.mapped(error)
+        }
+        do {
+            let figures = try writeFeatures(request, into: started, progress: progress)
+            return try database.pool.write { db in try Self.finish(request, started, figures, db) }
+        } catch {
+            discard(started)
+            throw Self.mapped(error)
         }
     }
 
-    /// The body of the transaction.
-    static func write(_ request: VersionImportRequest, _ db: Database,
-                      progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> VersionImportResult {
+    private static func mapped(_ error: any Error) -> VersionImportError {
+        if let error = error as? VersionImportError { return error }
+        return .store(SpatialDatabase.map(error))
+    }
+
+    /// The layer and the marked version row, written in the first short transaction.
+    struct Started: Sendable {
+        var layerID: Int64
+        var slug: String
+        var created: Bool
+        var kind: GeometryKind
+        var versionID: Int64
+        var number: Int
+    }
+
+    /// What the batches learned while writing, so the last transaction need not read every feature.
+    struct Figures: Sendable {
+        var count = 0
+        var bbox: BoundingBox?
+        var inside = 0
+        var repaired: [Int] = []
+
+        mutating func add(_ box: BoundingBox, checkedAgainst area: BoundingBox?) {
+            count += 1
+            bbox = bbox.map { BoundingBox(minX: min($0.minX, box.minX), minY: min($0.minY, box.minY),
+                                          maxX: max($0.maxX, box.maxX), maxY: max($0.maxY, box.maxY)) } ?? box
+            if let area, area.intersects(box) { inside += 1 }
+        }
+    }
+
+    static func start(_ request: VersionImportRequest, _ db: Database) throws -> Started {
         try ensureSRID(request.sourceSRID, db)
         let (layerID, slug, created, kind) = try layer(for: request.target, db)
         let number = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM layer_versions WHERE layer_id = ?",
                                       arguments: [layerID]) ?? 1
         try db.execute(sql: """
-            INSERT INTO layer_versions(layer_id, number, created_by, source_name, source_srid, encoding, base_version_id)
-            VALUES (?, ?, ?, ?, ?, ?, (SELECT published_version_id FROM layers WHERE id = ?))
+            INSERT INTO layer_versions(layer_id, number, created_by, source_name, source_srid, encoding, base_version_id,
+                                       import_state)
+            VALUES (?, ?, ?, ?, ?, ?, (SELECT published_version_id FROM layers WHERE id = ?), 'writing')
             """, arguments: [layerID, number, request.userID, request.sourceName, request.sourceSRID, request.encoding, layerID])
-        let versionID = db.lastInsertedRowID
+        return Started(layerID: layerID, slug: slug, created: created, kind: kind, versionID: db.lastInsertedRowID,
+                       number: number)
+    }
 
-        let writer = try FeatureWriter(db: db, sourceSRID: request.sourceSRID, kind: kind)
-        let insert = try db.cachedStatement(sql: "INSERT INTO features(version_id, properties, geom) VALUES (?, ?, ?)")
-        var repaired: [Int] = []
+    /// The features, in short transactions.
+    private func writeFeatures(_ request: VersionImportRequest, into started: Started,
+                               progress: (@Sendable (Int, Int) -> Void)?) throws -> Figures {
+        var figures = Figures()
         let total = request.features.count
+        var next = 0
         progress?(0, total)
-        for (index, feature) in request.features.enumerated() {
-            let (blob, wasRepaired) = try writer.prepare(feature)
-            if wasRepaired { repaired.append(feature.recordNumber) }
-            try insert.execute(arguments: [versionID, feature.propertiesJSON, blob])
-            if (index + 1) % progressInterval == 0 || index + 1 == total { progress?(index + 1, total) }
+        let area = request.areaCheck?.box
+        while next < total {
+            next = try database.pool.write { db -> Int in
+                let writer = try FeatureWriter(db: db, sourceSRID: request.sourceSRID, kind: started.kind)
+                let insert = try db.cachedStatement(sql: "INSERT INTO features(version_id, properties, geom) VALUES (?, ?, ?)")
+                let deadline = Date().addingTimeInterval(Self.batchSeconds)
+                var index = next
+                while index < total {
+                    let feature = request.features[index]
+                    let (blob, box, wasRepaired) = try writer.prepare(feature)
+                    if wasRepaired { figures.repaired.append(feature.recordNumber) }
+                    try insert.execute(arguments: [started.versionID, feature.propertiesJSON, blob])
+                    figures.add(box, checkedAgainst: area)
+                    index += 1
+                    if index % Self.progressInterval == 0 || index == total { progress?(index, total) }
+                    if index % 64 == 0 && Date() >= deadline { break }
+                }
+                return index
+            }
         }
+        return figures
+    }
 
+    /// The last short transaction: figures, the area check, the mark cleared, event and audit.
+    static func finish(_ request: VersionImportRequest, _ started: Started, _ figures: Figures,
+                       _ db: Database) throws -> VersionImportResult {
         var warnings = request.warnings
+        let repaired = figures.repaired
         if !repaired.isEmpty {
             warnings.append("\(repaired.count) invalid geometr\(repaired.count == 1 ? "y was" : "ies were") repaired with MakeValid (\(recordList(repaired)))")
         }
-        try db.execute(sql: """
-            UPDATE layer_versions SET (feature_count, min_x, min_y, max_x, max_y) = (
-              SELECT count(*), min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), max(MbrMaxY(geom))
-              FROM features WHERE version_id = ?1), warnings = ?2
-            WHERE id = ?1
-            """, arguments: [versionID, jsonArray(warnings)])
-        let figures = try Row.fetchOne(db, sql: "SELECT feature_count, min_x, min_y, max_x, max_y FROM layer_versions WHERE id = ?",
-                                       arguments: [versionID])
-        let count: Int = figures?[0] ?? 0
-        var bbox: BoundingBox?
-        if let row = figures, let a: Double = row[1], let b: Double = row[2], let c: Double = row[3], let d: Double = row[4] {
-            bbox = BoundingBox(minX: a, minY: b, maxX: c, maxY: d)
+        let count = figures.count
+        if let check = request.areaCheck, let bbox = figures.bbox, count > 0 {
+            try checkArea(check, inside: figures.inside, count: count, bbox: bbox, sourceSRID: request.sourceSRID, db)
         }
-        if let check = request.areaCheck, let bbox, count > 0 {
-            try checkArea(check, versionID: versionID, count: count, bbox: bbox, sourceSRID: request.sourceSRID, db)
+        let bbox = figures.bbox
+        try db.execute(sql: """
+            UPDATE layer_versions SET feature_count = ?, min_x = ?, min_y = ?, max_x = ?, max_y = ?, warnings = ?,
+                                      import_state = NULL
+            WHERE id = ?
+            """, arguments: [count, bbox?.minX, bbox?.minY, bbox?.maxX, bbox?.maxY, jsonArray(warnings), started.versionID])
+        if started.created {
+            try db.execute(sql: "UPDATE layers SET import_state = NULL WHERE id = ?", arguments: [started.layerID])
         }
         try db.execute(sql: """
             INSERT INTO audit_log(user_id, username, agency_id, action, target, detail, client_address)
             VALUES (?, ?, ?, 'layer.import', ?, ?, ?)
-            """, arguments: [request.userID, request.username, request.agencyID, slug,
-                             "version \(number), \(count) features, EPSG:\(request.sourceSRID), encoding \(request.encoding)",
+            """, arguments: [request.userID, request.username, request.agencyID, started.slug,
+                             "version \(started.number), \(count) features, EPSG:\(request.sourceSRID), encoding \(request.encoding)",
                              request.clientAddress])
-        try LayerEvents.record(db, layerID: layerID, versionID: versionID, action: .submitted, userID: request.userID)
-        return VersionImportResult(layerID: layerID, layerSlug: slug, layerCreated: created, versionID: versionID,
-                                   versionNumber: number, featureCount: count, bbox: bbox, repairedRecords: repaired,
-                                   warnings: warnings)
+        try LayerEvents.record(db, layerID: started.layerID, versionID: started.versionID, action: .submitted,
+                               userID: request.userID)
+        return VersionImportResult(layerID: started.layerID, layerSlug: started.slug, layerCreated: started.created,
+                                   versionID: started.versionID, versionNumber: started.number, featureCount: count,
+                                   bbox: bbox, repairedRecords: repaired, warnings: warnings)
+    }
+
+    /// Removes what an import wrote before it failed, in short transactions; best effort (what
+    /// is left stays marked and goes at the next start).
+    private func discard(_ started: Started) {
+        try? Self.remove(versionID: started.versionID, layerID: started.created ? started.layerID : nil, database.pool)
+    }
+
+    /// Deletes the marked versions (and marked layers) that imports cut off by a stop or a crash
+    /// left behind; returns how many versions were removed. Call at start-up, before serving.
+    @discardableResult
+    public func removeInterrupted() throws(StoreError) -> Int {
+        do {
+            let versions = try database.pool.read { db in
+                try Int64.fetchAll(db, sql: "SELECT id FROM layer_versions WHERE import_state IS NOT NULL")
+            }
+            for version in versions { try Self.remove(versionID: version, layerID: nil, database.pool) }
+            let layers = try database.pool.read { db in
+                try Int64.fetchAll(db, sql: "SELECT id FROM layers WHERE import_state IS NOT NULL")
+            }
+            for layer in layers { try Self.remove(versionID: nil, layerID: layer, database.pool) }
+            return versions.count
+        } catch {
+            throw SpatialDatabase.map(error)
+        }
+    }
+
+    /// How many features one cleanup transaction deletes.
+    static let deleteBatch = 2_000
+
+    static func remove(versionID: Int64?, layerID: Int64?, _ pool: DatabasePool) throws {
+        let versions: [Int64]
+        if let versionID {
+            versions = [versionID]
+        } else if let layerID {
+            versions = try pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM layer_versions WHERE layer_id = ?",
+                                                                arguments: [layerID]) }
+        } else {
+            versions = []
+        }
+        for version in versions {
+            while try pool.write({ db -> Int in
+                try db.execute(sql: """
+                    DELETE FROM features WHERE id IN (SELECT id FROM features WHERE version_id = ? LIMIT ?)
+                    """, arguments: [version, deleteBatch])
+                return db.changesCount
+            }) > 0 {}
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM layer_events WHERE version_id = ?", arguments: [version])
+                try db.execute(sql: "DELETE FROM layer_versions WHERE id = ?", arguments: [version])
+            }
+        }
+        if let layerID {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM layers WHERE id = ? AND import_state IS NOT NULL", arguments: [layerID])
+            }
+        }
     }
 
     /// Makes sure `srid` is in `spatial_ref_sys`, adding it from PROJ's EPSG database if needed.
@@ -222,13 +344,14 @@ public struct VersionImporter: Sendable {
                 slug = "\(base)-\(suffix)"
             }
             try db.execute(sql: """
-                INSERT INTO layers(slug, title, owner_agency_id, geometry_kind, visibility) VALUES (?, ?, ?, ?, 'private')
+                INSERT INTO layers(slug, title, owner_agency_id, geometry_kind, visibility, import_state)
+                VALUES (?, ?, ?, ?, 'private', 'writing')
                 """, arguments: [slug, title, owner, kind.rawValue])
             return (db.lastInsertedRowID, slug, true, kind)
         case .existingLayer(let slug, let owner, let kind):
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT l.id, l.owner_agency_id, l.geometry_kind, a.code FROM layers l JOIN agencies a ON a.id = l.owner_agency_id
-                WHERE l.slug = ? AND l.status = 'active'
+                WHERE l.slug = ? AND \(LayerRepository.readyCondition)
                 """, arguments: [slug]) else { throw VersionImportError.layerNotFound(slug: slug) }
             let id: Int64 = row[0], ownerID: Int64 = row[1], ownerCode: String = row[3]
             guard ownerID == owner else { throw VersionImportError.layerOwnedElsewhere(slug: slug, ownerCode: ownerCode) }
@@ -243,12 +366,9 @@ public struct VersionImporter: Sendable {
 
     /// Refuses the version when too few features meet the expected area, naming the
     /// alternative CRS under which the sample lands inside, if any.
-    static func checkArea(_ check: VersionImportRequest.AreaCheck, versionID: Int64, count: Int, bbox: BoundingBox,
+    static func checkArea(_ check: VersionImportRequest.AreaCheck, inside: Int, count: Int, bbox: BoundingBox,
                           sourceSRID: Int, _ db: Database) throws {
         let box = check.box
-        let inside = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM features WHERE version_id = ? AND MbrIntersects(geom, BuildMbr(?, ?, ?, ?, 4326))
-            """, arguments: [versionID, box.minX, box.minY, box.maxX, box.maxY]) ?? 0
         if Double(inside) >= check.minimumShareInside * Double(count) { return }
         var best: (srid: Int, share: Double, distance: Double)?
         let core = check.core
@@ -308,8 +428,8 @@ struct FeatureWriter {
         validity = try db.cachedStatement(sql: "SELECT ST_IsValid(?), ST_IsEmpty(?1)")
     }
 
-    /// The BLOB to store for `feature`, and whether it had to be repaired.
-    func prepare(_ feature: VersionImportRequest.Feature) throws -> (Data, Bool) {
+    /// The BLOB to store for `feature`, its box in EPSG:4326, and whether it had to be repaired.
+    func prepare(_ feature: VersionImportRequest.Feature) throws -> (Data, BoundingBox, Bool) {
         let record = feature.recordNumber
         let arguments: StatementArguments = sourceSRID == 4326 ? [feature.wkb] : [feature.wkb, sourceSRID]
         guard let row = try Row.fetchOne(transform, arguments: arguments), let blob: Data = row[0] else {
@@ -321,8 +441,9 @@ struct FeatureWriter {
               box[1] >= -90.000001, box[3] <= 90.000001 else {
             throw VersionImportError.record(number: record, problem: "the coordinates do not transform from EPSG:\(sourceSRID) to a place on Earth; check the coordinate system")
         }
+        let extent = BoundingBox(minX: box[0], minY: box[1], maxX: box[2], maxY: box[3])
         let valid: Int? = row[1]
-        if valid == 1 { return (blob, false) }
+        if valid == 1 { return (blob, extent, false) }
         guard let fixed = try Row.fetchOne(repair, arguments: [blob]), var repaired = fixed[0] as Data? else {
             throw VersionImportError.record(number: record, problem: "the \(kind.rawValue) is invalid and MakeValid cannot repair it")
         }
@@ -338,7 +459,7 @@ struct FeatureWriter {
         guard let check = try Row.fetchOne(validity, arguments: [repaired]), (check[0] as Int?) == 1, (check[1] as Int?) != 1 else {
             throw VersionImportError.record(number: record, problem: "the \(kind.rawValue) is invalid and MakeValid cannot repair it")
         }
-        return (repaired, true)
+        return (repaired, extent, true)
     }
 
     /// Whether a SpatiaLite geometry type name ("MULTIPOLYGON", "POINT XY"…) belongs to `kind`.

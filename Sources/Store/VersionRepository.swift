@@ -113,7 +113,7 @@ public struct VersionRepository: Sendable {
     /// Every version of a layer, newest first.
     public func history(layerID: Int64) throws(StoreError) -> [VersionRecord] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "\(Self.select) WHERE v.layer_id = ? ORDER BY v.number DESC", arguments: [layerID])
+            try Row.fetchAll(db, sql: "\(Self.select) WHERE v.layer_id = ? AND v.import_state IS NULL ORDER BY v.number DESC", arguments: [layerID])
                 .map(Self.record)
         }
     }
@@ -121,7 +121,7 @@ public struct VersionRepository: Sendable {
     /// One version of a layer by its number.
     public func find(layerID: Int64, number: Int) throws(StoreError) -> VersionRecord? {
         try database.read { db in
-            try Row.fetchOne(db, sql: "\(Self.select) WHERE v.layer_id = ? AND v.number = ?", arguments: [layerID, number])
+            try Row.fetchOne(db, sql: "\(Self.select) WHERE v.layer_id = ? AND v.number = ? AND v.import_state IS NULL", arguments: [layerID, number])
                 .map(Self.record)
         }
     }
@@ -155,9 +155,9 @@ public struct VersionRepository: Sendable {
     public func latestRejection(layerID: Int64) throws(StoreError) -> VersionRecord? {
         try database.read { db in
             try Row.fetchOne(db, sql: """
-                \(Self.select) WHERE v.layer_id = ? AND v.status = 'rejected'
+                \(Self.select) WHERE v.layer_id = ? AND v.status = 'rejected' AND v.import_state IS NULL
                   AND v.number > COALESCE((SELECT max(number) FROM layer_versions
-                                           WHERE layer_id = ? AND status IN ('pending', 'published')), 0)
+                                           WHERE layer_id = ? AND status IN ('pending', 'published') AND import_state IS NULL), 0)
                 ORDER BY v.number DESC LIMIT 1
                 """, arguments: [layerID, layerID]).map(Self.record)
         }
@@ -166,7 +166,7 @@ public struct VersionRepository: Sendable {
     /// How many versions of the layer wait for a decision.
     public func pendingCount(layerID: Int64) throws(StoreError) -> Int {
         try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM layer_versions WHERE layer_id = ? AND status = 'pending'",
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM layer_versions WHERE layer_id = ? AND status = 'pending' AND import_state IS NULL",
                              arguments: [layerID]) ?? 0
         }
     }
@@ -206,7 +206,7 @@ public struct VersionRepository: Sendable {
     private func decide(layerID: Int64, number: Int, allowed: Set<VersionStatus>,
                         _ change: (Database, VersionRecord) throws -> Void) throws(StoreError) {
         try database.write { db in
-            guard let version = try Row.fetchOne(db, sql: "\(Self.select) WHERE v.layer_id = ? AND v.number = ?",
+            guard let version = try Row.fetchOne(db, sql: "\(Self.select) WHERE v.layer_id = ? AND v.number = ? AND v.import_state IS NULL",
                                                  arguments: [layerID, number]).map(Self.record) else {
                 throw StoreError.notFound("version \(number)")
             }

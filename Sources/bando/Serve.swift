@@ -56,6 +56,8 @@ struct Serve: ParsableCommand {
             let db = try SpatialDatabase(path: path)
             let applied = try Migrator(directory: resources.migrations).migrate(db)
             if !applied.isEmpty { logger.info("database migrated: \(applied.joined(separator: ", "))") }
+            let interrupted = try VersionImporter(db).removeInterrupted()
+            if interrupted > 0 { logger.info("removed \(interrupted) version(s) left by imports that were cut off") }
             let idle = sessionIdle ?? env["BANDO_SESSION_IDLE"].flatMap(Int.init) ?? 3600
             let maximum = sessionMax ?? env["BANDO_SESSION_MAX"].flatMap(Int.init) ?? 43_200
             guard idle > 0, maximum > 0 else { throw ValidationError("session lifetimes must be positive numbers of seconds") }

@@ -9,12 +9,14 @@
 //      close to call — then refuse listing them with their scores).
 //   4. validate: one geometry family per layer (mixed files are refused with counts), empty
 //      geometries skipped with a warning, coordinates finite and in range (named by record).
-//   5. write: `Store.VersionImporter` runs ONE transaction — layer (if new), version row,
-//      features through PROJ's `ST_Transform` with EPSG codes, MakeValid repairs, figures,
-//      the audit entry — and, before committing, checks the result against the province's
-//      box, trying the other VN-2000 3° zones to name the likely right one. Any refusal rolls
-//      everything back; a killed process leaves SQLite's journal to do the same. The file is
-//      read in place: the pipeline creates no files of its own.
+//   5. write: `Store.VersionImporter` writes the layer (if new) and the version row marked as
+//      being written, the features in short transactions (features through PROJ's
+//      `ST_Transform` with EPSG codes, MakeValid repairs), then in one last short transaction
+//      checks the result against the province's box — trying the other VN-2000 3° zones to
+//      name the likely right one — and stores the figures, the audit entry and the event,
+//      clearing the mark. Until then nobody sees the version. Any refusal removes what was
+//      written; a killed process leaves a marked version that `bando serve` removes at start.
+//      The file is read in place: the pipeline creates no files of its own.
 import Foundation
 import Formats
 import Geometry
