@@ -103,7 +103,7 @@ public enum DatasetReader {
         if isFolder.boolValue { return try ShapefileSource.shapefiles(in: url) }
         guard head(path, 4) == [0x50, 0x4B, 0x03, 0x04] else {
             switch format {
-            case .geoPackage: return try GeoPackageReader.tables(path: path, fileName: originalName)
+            case .geoPackage: return try GeoPackageReader.tables(path: path, fileName: originalName, seconds: limits.maxQuerySeconds)
             case .shapefile: return [ShapefileSource.baseName(path)]
             case .geoJSON, .csv, .kml, .kmz, .dbf: return []
             }
@@ -118,7 +118,7 @@ public enum DatasetReader {
             let packages = members(of: zip, extensions: ["gpkg"], preferred: nil)
             guard packages.count == 1 else { return packages.map(ShapefileSource.baseName) }
             return try withExtracted(packages[0], of: &zip) { path throws(FormatError) in
-                try GeoPackageReader.tables(path: path, fileName: ShapefileSource.baseName(packages[0]))
+                try GeoPackageReader.tables(path: path, fileName: ShapefileSource.baseName(packages[0]), seconds: limits.maxQuerySeconds)
             }
         case .dbf: return []
         }

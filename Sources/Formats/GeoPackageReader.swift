@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Geometry
 
 /// Reads one feature table of a GeoPackage (OGC 12-128r18), an SQLite database, opened
@@ -11,31 +12,44 @@ import Geometry
 /// by standard WKB, which the Geometry target decodes. Other columns become attributes typed
 /// by their declared SQL type; the integer primary key (the feature id) and BLOB columns
 /// are left out.
+///
+/// The file comes from outside, so it is opened read-only with `trusted_schema = OFF`, only
+/// real tables named in `gpkg_contents` are read (never views: a view is a query of the
+/// uploader's choosing), and every query runs under a time budget
+/// (`ImportLimits.maxQuerySeconds`, enforced by `sqlite3_progress_handler`).
 enum GeoPackageReader {
     /// GeoPackage binary envelope sizes by the flags' envelope indicator.
     static let envelopeSizes = [0, 32, 48, 48, 64]
 
     static func read(path: String, fileName: String, options: ReadOptions, maxRecords: Int? = nil) throws(FormatError) -> ImportedDataset {
-        try reading(path: path, fileName: fileName) { db in
+        try reading(path: path, fileName: fileName, seconds: options.limits.maxQuerySeconds) { db in
             try readTable(db, fileName: fileName, options: options, maxRecords: maxRecords)
         }
     }
 
     /// The names of the GeoPackage's feature tables, sorted: the layers `ReadOptions.layerName` chooses among.
-    static func tables(path: String, fileName: String) throws(FormatError) -> [String] {
-        try reading(path: path, fileName: fileName) { db in try featureTables(db, fileName: fileName) }
+    static func tables(path: String, fileName: String, seconds: Double) throws(FormatError) -> [String] {
+        try reading(path: path, fileName: fileName, seconds: seconds) { db in try featureTables(db, fileName: fileName) }
     }
 
     /// `body` run on the GeoPackage opened read-only, its SQLite errors worded as `FormatError`s.
-    static func reading<T>(path: String, fileName: String, _ body: (Database) throws -> T) throws(FormatError) -> T {
+    static func reading<T>(path: String, fileName: String, seconds: Double, _ body: (Database) throws -> T) throws(FormatError) -> T {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = "GeoPackage import"
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA trusted_schema = OFF") }
+        let budget = QueryBudget(seconds: seconds)
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            return try queue.read(body)
+            return try queue.read { db in
+                budget.install(on: db)
+                defer { budget.remove(from: db) }
+                return try body(db)
+            }
         } catch let error as FormatError {
             throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+            throw .limitExceeded(file: fileName, problem: "took longer than \(String(format: "%g", seconds)) s to read (a GeoPackage whose queries run this long is refused)")
         } catch let error as DatabaseError {
             throw .invalid(file: fileName, location: nil, problem: "is not a readable GeoPackage (\(error.message ?? "SQLite error \(error.resultCode)"))")
         } catch {
@@ -49,10 +63,15 @@ enum GeoPackageReader {
 
     /// The feature tables `gpkg_contents` lists, sorted; a database without it is no GeoPackage.
     static func featureTables(_ db: Database, fileName: String) throws -> [String] {
-        guard try db.tableExists("gpkg_contents") else {
+        guard try realTable("gpkg_contents", db) else {
             throw FormatError.unsupported(file: fileName, reason: "is an SQLite database but not a GeoPackage (it has no gpkg_contents table)")
         }
         return try String.fetchAll(db, sql: "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name")
+    }
+
+    /// Whether `name` is a table the file stores (not a view, not missing).
+    static func realTable(_ name: String, _ db: Database) throws -> Bool {
+        try String.fetchOne(db, sql: "SELECT type FROM sqlite_schema WHERE name = ? COLLATE NOCASE", arguments: [name]) == "table"
     }
 
     static func readTable(_ db: Database, fileName: String, options: ReadOptions, maxRecords: Int?) throws -> ImportedDataset {
@@ -70,7 +89,11 @@ enum GeoPackageReader {
             guard tables.count == 1 else { throw FormatError.layerChoice(file: fileName, requested: nil, available: tables) }
             table = only
         }
-        guard let geometryRow = try Row.fetchOne(db, sql: "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?",
+        guard try realTable(table, db) else {
+            throw FormatError.unsupported(file: fileName, reason: "lists \(table) as a feature table, but it is a view or missing: only tables the GeoPackage stores are read")
+        }
+        guard try realTable("gpkg_geometry_columns", db),
+              let geometryRow = try Row.fetchOne(db, sql: "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?",
                                                  arguments: [table]),
               let geometryColumn = geometryRow["column_name"] as String? else {
             throw FormatError.invalid(file: fileName, location: "table \(table)", problem: "has no entry in gpkg_geometry_columns")
@@ -225,4 +248,31 @@ enum GeoPackageReader {
 /// Why a GeoPackage geometry value could not be decoded.
 struct GeoPackageFailure: Error {
     var message: String
+}
+
+/// A deadline for the queries on one untrusted SQLite file: SQLite calls back every few
+/// thousand virtual-machine steps and the statement is interrupted once the time is up.
+final class QueryBudget: @unchecked Sendable {
+    // Written once at init; read by the C callback on the connection's thread.
+    let deadline: Double
+
+    init(seconds: Double) {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        deadline = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 + seconds
+    }
+
+    func install(on db: Database) {
+        sqlite3_progress_handler(db.sqliteConnection, 4_000, { context in
+            guard let context else { return 0 }
+            let budget = Unmanaged<QueryBudget>.fromOpaque(context).takeUnretainedValue()
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 > budget.deadline ? 1 : 0
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    func remove(from db: Database) {
+        sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil)
+    }
 }

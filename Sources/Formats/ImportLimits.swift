@@ -14,26 +14,32 @@ public struct ImportLimits: Sendable, Equatable {
     public var maxFieldCount: Int
     /// Most bytes of one GeoJSON, KML, CSV or lone DBF document (a file, or a member of a zip)
     /// taken into memory to be read; parsing holds several times as much. An import is bounded
-    /// by the upload limit and the zip limits instead, so only a preview sets it.
+    /// by this too: a small zip must not unpack a document the server cannot hold.
     public var maxDocumentBytes: Int64
+    /// Seconds SQLite may spend on the queries that read a GeoPackage (an SQLite file from
+    /// outside, whose "tables" could be views built to run for ever); past them the read is
+    /// interrupted.
+    public var maxQuerySeconds: Double
 
     public init(maxFeatures: Int = 2_000_000, maxZipEntries: Int = 1_000,
                 maxUncompressedBytes: Int64 = 2 << 30, maxCompressionRatio: Double = 500,
-                maxFieldCount: Int = 1_000, maxDocumentBytes: Int64 = .max) {
+                maxFieldCount: Int = 1_000, maxDocumentBytes: Int64 = 512 << 20, maxQuerySeconds: Double = 120) {
         self.maxFeatures = maxFeatures
         self.maxZipEntries = maxZipEntries
         self.maxUncompressedBytes = maxUncompressedBytes
         self.maxCompressionRatio = maxCompressionRatio
         self.maxFieldCount = maxFieldCount
         self.maxDocumentBytes = maxDocumentBytes
+        self.maxQuerySeconds = maxQuerySeconds
     }
 
     /// The limits of a preview: the first records of a staged file, read on a request worker
     /// while the person waits. At most 256 MB unpacked from a zip and 32 MB of one document
-    /// (a GeoJSON or KML is parsed whole before its first record is known); the records read
+    /// (a GeoJSON or KML is parsed whole before its first record is known), 5 s of GeoPackage
+    /// queries; the records read
     /// are bounded by the preview's own count. A file beyond them can still be imported: the
     /// import runs in the background under the default limits.
-    public static let preview = ImportLimits(maxUncompressedBytes: 256 << 20, maxDocumentBytes: 32 << 20)
+    public static let preview = ImportLimits(maxUncompressedBytes: 256 << 20, maxDocumentBytes: 32 << 20, maxQuerySeconds: 5)
 }
 
 /// Choices the person made on the upload form, each overriding what the reader would

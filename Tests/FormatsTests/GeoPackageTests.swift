@@ -99,4 +99,43 @@ import Testing
         let path = folder.write("x.gpkg", "SQLite format 3\0 but not really")
         #expect(formatError { _ = try DatasetReader.read(path: path, originalName: "x.gpkg") }?.description.hasPrefix("x.gpkg: is not a readable GeoPackage") == true)
     }
+
+    @Test func aViewListedAsAFeatureTableIsRefused() throws {
+        let folder = TempFolder()
+        let path = folder.path("khung.gpkg")
+        try Self.makeGeoPackage(at: path, tables: ["that"])
+        // A "feature table" that is a view running a recursive query that never ends.
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE VIEW vo_tan AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
+                  SELECT i AS fid, NULL AS geom FROM n;
+                DELETE FROM gpkg_contents; DELETE FROM gpkg_geometry_columns;
+                INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('vo_tan', 'features', 9214);
+                INSERT INTO gpkg_geometry_columns VALUES ('vo_tan', 'geom', 'GEOMETRY', 9214, 0, 0);
+                """)
+        }
+        #expect(formatError { _ = try DatasetReader.read(path: path, originalName: "khung.gpkg") }?.description
+                == "khung.gpkg: lists vo_tan as a feature table, but it is a view or missing: only tables the GeoPackage stores are read")
+    }
+
+    @Test func queriesOverTheirTimeBudgetAreInterrupted() throws {
+        let folder = TempFolder()
+        let path = folder.path("lon.gpkg")
+        try Self.makeGeoPackage(at: path, tables: ["diem"])
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            // Enough rows that reading them takes longer than the tiny budget below.
+            try db.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)
+                INSERT INTO diem (geom, "Tên") SELECT NULL, 'x' || i FROM n
+                """)
+        }
+        var limits = ImportLimits()
+        limits.maxQuerySeconds = 0.001
+        let error = formatError { _ = try DatasetReader.read(path: path, originalName: "lon.gpkg", options: ReadOptions(limits: limits)) }
+        #expect(error?.description == "lon.gpkg: took longer than 0.001 s to read (a GeoPackage whose queries run this long is refused)")
+        // The same file reads under the ordinary budget.
+        #expect(try DatasetReader.read(path: path, originalName: "lon.gpkg").features.count == 200_003)
+    }
 }
