@@ -8,7 +8,8 @@ struct Bando: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bando",
         abstract: "Bando — the province's shared map portal.",
-        subcommands: [Serve.self, Migrate.self, SeedDemo.self, BenchRender.self, Import.self, Export.self])
+        subcommands: [Serve.self, Migrate.self, SeedDemo.self, BenchRender.self, Import.self, Export.self,
+                      BackupCommand.self, RestoreCommand.self])
 }
 
 /// Options every command that opens the database shares; each may also come from the environment.

@@ -32,6 +32,15 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("max-upload-mb"), help: "Largest file the upload form accepts, in MB (env BANDO_MAX_UPLOAD_MB; default 200).")
     var maxUploadMB: Int?
 
+    @Option(name: .customLong("backup-dir"), help: "Folder for scheduled backups (env BANDO_BACKUP_DIR); with --backup-every.")
+    var backupDir: String?
+
+    @Option(name: .customLong("backup-every"), help: "Hours between scheduled backups, e.g. 24 or 0.5 (env BANDO_BACKUP_EVERY).")
+    var backupEvery: Double?
+
+    @Option(name: .customLong("backup-keep"), help: "Scheduled backups kept, the oldest removed first (env BANDO_BACKUP_KEEP; default 7).")
+    var backupKeep: Int?
+
     @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure even without an X-Forwarded-Proto: https proxy header (env BANDO_SECURE_COOKIES=1).")
     var secureCookies = false
 
@@ -85,7 +94,13 @@ struct Serve: ParsableCommand {
                 accessLog: { entry in
                     accessLogger.info("\(entry.remoteAddress) \(entry.method) \(entry.target) \(entry.status) \(entry.bytes)B \(String(format: "%.1f", entry.durationMs))ms")
                 })
+            let schedule = try backupSchedule(env)
             let bound = try server.start()
+            if let schedule {
+                ScheduledBackups(database: db, directory: schedule.directory, interval: schedule.hours * 3600,
+                                 keep: schedule.keep, logger: logger).start()
+                logger.info("backups every \(schedule.hours) h into \(schedule.directory), keeping \(schedule.keep)")
+            }
             TerminationSignals.install { signal in
                 accessLogger.info("signal \(signal): finishing in-flight requests, then stopping")
                 server.shutdown()
@@ -98,6 +113,23 @@ struct Serve: ParsableCommand {
             throw error
         } catch {
             throw fail("\(error)")
+        }
+    }
+
+    /// The scheduled backups asked for, if any; a folder without an interval (or the reverse) is refused.
+    func backupSchedule(_ env: [String: String]) throws -> (directory: String, hours: Double, keep: Int)? {
+        let directory = backupDir ?? env["BANDO_BACKUP_DIR"]
+        let hours = backupEvery ?? env["BANDO_BACKUP_EVERY"].flatMap(Double.init)
+        let keep = backupKeep ?? env["BANDO_BACKUP_KEEP"].flatMap(Int.init) ?? 7
+        switch (directory, hours) {
+        case (nil, nil):
+            return nil
+        case (let directory?, let hours?):
+            guard hours > 0, hours.isFinite else { throw ValidationError("--backup-every must be a positive number of hours") }
+            guard keep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
+            return (directory, hours, keep)
+        default:
+            throw ValidationError("scheduled backups need both --backup-dir and --backup-every")
         }
     }
 }
