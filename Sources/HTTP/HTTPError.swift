@@ -6,6 +6,8 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public var status: Int
     public var message: String
     public var headers: HTTPHeaders
+    /// The route pattern whose handler threw it, set by the Router; never sent.
+    public var route: String?
 
     public init(_ status: Int, _ message: String) {
         self.status = status

@@ -26,12 +26,6 @@ final class HandlerPool: @unchecked Sendable {
         let run: () -> Void
     }
 
-    /// What the pool holds now, for metrics.
-    struct Load: Sendable {
-        var queued: Int
-        var running: Int
-        var threads: Int
-    }
 
     /// `threads` handler threads; at most `queueCapacity` jobs wait; at most `perClientLimit`
     /// jobs per client address (unless `exempt` says the address is a trusted proxy).
@@ -65,8 +59,8 @@ final class HandlerPool: @unchecked Sendable {
         }
     }
 
-    var load: Load {
-        lock.withLock { Load(queued: queue.count - head, running: running, threads: threadCount) }
+    var load: ServerLoad {
+        lock.withLock { ServerLoad(queuedRequests: queue.count - head, runningHandlers: running, handlerThreads: threadCount) }
     }
 
     /// Lets the threads finish the jobs already queued, then stops them; blocks until they have.

@@ -28,9 +28,10 @@ struct Responder: Sendable {
             } catch {
                 outgoing = encodeError(error, request: request, closeAfter: close)
             }
-            let entry = AccessLogEntry(method: request.method.rawValue, target: request.target, status: outgoing.status,
+            var entry = AccessLogEntry(method: request.method.rawValue, target: request.target, status: outgoing.status,
                                        bytes: outgoing.bodyBytes, durationMs: 0, remoteAddress: remoteAddress,
                                        userAgent: request.headers["User-Agent"])
+            entry.route = response.route
             return (outgoing, entry)
         case .failure(let error):
             let outgoing = encodeError(error, request: nil, closeAfter: true)
@@ -79,8 +80,13 @@ struct Responder: Sendable {
     }
 
     func errorResponse(_ error: HTTPError, _ request: Request?) -> Response {
-        guard let errorPage else { return error.defaultResponse }
+        guard let errorPage else {
+            var response = error.defaultResponse
+            response.route = error.route
+            return response
+        }
         var response = errorPage(error, request)
+        response.route = error.route
         for (name, value) in error.headers where !response.headers.contains(name) {
             response.headers[name] = value
         }

@@ -10,6 +10,9 @@ public struct Response: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: ResponseBody
+    /// The route pattern that produced it ("/layers/:slug"), set by the Router for metrics and
+    /// logs; never sent.
+    public var route: String?
 
     public init(status: Int = 200, headers: HTTPHeaders = HTTPHeaders(), body: ResponseBody = .empty) {
         self.status = status

@@ -31,7 +31,7 @@ public final class Router: Sendable {
     public func add(_ method: HTTPMethod, _ pattern: String, maxBody: Int? = nil, _ handler: @escaping Handler) {
         let segments = Self.segments(of: pattern)
         let limit = maxBody ?? defaultBodyLimit
-        state.withLock { $0.root.insert(segments[...], method: method, handler: Route(handler: handler, maxBody: limit)) }
+        state.withLock { $0.root.insert(segments[...], method: method, handler: Route(handler: handler, maxBody: limit, pattern: pattern)) }
     }
 
     /// The body limit of the route `method` and `path` reach; the default one for no route (the
@@ -69,16 +69,17 @@ public final class Router: Sendable {
 
     private func respond(to request: Request) throws -> Response {
         let segments = Self.segments(of: request.path)
-        let found = state.withLock { state -> (Handler, [String: String], [Middleware])? in
+        let found = state.withLock { state -> (Route, [String: String], [Middleware])? in
             var parameters: [String: String] = [:]
             guard let node = state.root.match(segments[...], parameters: &parameters) else { return nil }
-            let handler = (node.handlers[request.method] ?? (request.method == .HEAD ? node.handlers[.GET] : nil))?.handler
-            guard let handler else { return nil }
-            return (handler, parameters, state.middleware)
+            let route = node.handlers[request.method] ?? (request.method == .HEAD ? node.handlers[.GET] : nil)
+            guard let route else { return nil }
+            return (route, parameters, state.middleware)
         }
-        guard let (handler, parameters, middleware) = found else {
+        guard let (route, parameters, middleware) = found else {
             throw notFoundOrNotAllowed(segments)
         }
+        let handler = route.handler
         var routed = request
         routed.parameters = parameters
         var next: Handler = handler
@@ -86,7 +87,14 @@ public final class Router: Sendable {
             let inner = next
             next = { request in try outer.handle(request, next: inner) }
         }
-        return try next(routed)
+        do {
+            var response = try next(routed)
+            response.route = route.pattern
+            return response
+        } catch var error as HTTPError {
+            error.route = route.pattern
+            throw error
+        }
     }
 
     private func notFoundOrNotAllowed(_ segments: [Substring]) -> HTTPError {
@@ -114,6 +122,7 @@ public final class Router: Sendable {
     private struct Route {
         var handler: Handler
         var maxBody: Int
+        var pattern: String
     }
 
     /// A trie node: literal children, parameter children (by name), one catch-all.

@@ -58,6 +58,11 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// What the handler pool holds now (nil before start and after shutdown), for metrics.
+    public var load: ServerLoad? {
+        state.withLock { $0.loop?.handlers.load }
+    }
+
     /// Stops accepting, lets in-flight requests finish and send their responses, closes idle
     /// connections. Returns at once; `wait()` blocks until it is complete. Idempotent.
     public func shutdown() {
@@ -74,5 +79,20 @@ public final class HTTPServer: Sendable {
         finished.withLock {
             while !done.load(ordering: .sequentiallyConsistent) { finished.wait() }
         }
+    }
+}
+
+/// The handler pool's state at one moment.
+public struct ServerLoad: Sendable, Equatable {
+    /// Requests waiting for a handler thread.
+    public var queuedRequests: Int
+    /// Handlers running now.
+    public var runningHandlers: Int
+    public var handlerThreads: Int
+
+    public init(queuedRequests: Int, runningHandlers: Int, handlerThreads: Int) {
+        self.queuedRequests = queuedRequests
+        self.runningHandlers = runningHandlers
+        self.handlerThreads = handlerThreads
     }
 }

@@ -91,9 +91,12 @@ public struct AccessLogEntry: Sendable {
     public var durationMs: Double
     public var remoteAddress: String
     public var userAgent: String?
+    /// The route pattern that answered ("/layers/:slug"); nil when no route matched.
+    public var route: String?
 
     public init(method: String, target: String, status: Int, bytes: Int, durationMs: Double,
-                remoteAddress: String, userAgent: String? = nil) {
+                remoteAddress: String, userAgent: String? = nil, route: String? = nil) {
+        self.route = route
         self.method = method
         self.target = target
         self.status = status

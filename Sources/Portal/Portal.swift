@@ -29,6 +29,8 @@ public final class Portal: Sendable {
     let map: MapServices
     /// The attribute table's kept orders and the downloads' files.
     let tables: TableServices
+    /// Requests, tiles, queues and writer waits, served at `/metrics`.
+    public let metrics: PortalMetrics
     let logger: Logger
 
     /// The security headers of every response (see `PortalMiddleware.securityHeaders`).
@@ -40,6 +42,7 @@ public final class Portal: Sendable {
     public init(database: SpatialDatabase, resources: Resources, dataDirectory: String,
                 maxUploadMegabytes: Int = Portal.defaultMaxUploadMegabytes,
                 sessionPolicy: SessionPolicy = SessionPolicy(), loginThrottle: LoginThrottle = LoginThrottle(),
+                metrics: PortalMetrics = PortalMetrics(),
                 logger: Logger = Logger(label: "bando")) throws(PortalError) {
         self.database = database
         self.resources = resources
@@ -60,7 +63,9 @@ public final class Portal: Sendable {
         self.loginThrottle = loginThrottle
         self.map = MapServices(database: database, dataDirectory: dataDirectory)
         self.tables = TableServices(dataDirectory: dataDirectory)
+        self.metrics = metrics
         self.logger = logger
+        database.observeWriteWaits { [metrics] wait in metrics.writerWait(wait) }
     }
 
     /// All routes of the portal.
@@ -78,6 +83,7 @@ public final class Portal: Sendable {
         router.post("/profile/password") { [self] request in try changePassword(request) }
         router.get("/layers/:slug") { [self] request in try layerPage(request) }
         router.get("/healthz") { [self] _ in health() }
+        router.get("/metrics") { [self] request in try metricsPage(request) }
         router.get("/lang/:code") { request in Self.switchLanguage(request) }
         router.get("/static/*path") { [self] request in
             staticFiles.respond(to: request, relativePath: request.parameters["path"] ?? "")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// The one SpatiaLite database file of a Bando installation.
 ///
@@ -73,8 +74,28 @@ public final class SpatialDatabase: Sendable {
     }
 
     /// Runs a write transaction on the writer connection, mapping failures to `StoreError`.
+    /// The time spent waiting for the writer is told to the observer, if one is set.
     public func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.write(body) } catch { throw Self.map(error) }
+        let observer = writeWaitObserver.withLock { $0 }
+        guard let observer else {
+            do { return try pool.write(body) } catch { throw Self.map(error) }
+        }
+        let asked = ContinuousClock.now
+        do {
+            return try pool.write { db in
+                observer(ContinuousClock.now - asked)
+                return try body(db)
+            }
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    private let writeWaitObserver = Mutex<(@Sendable (Duration) -> Void)?>(nil)
+
+    /// Hears how long each `write` waited for the database's one writer (metrics).
+    public func observeWriteWaits(_ observer: @escaping @Sendable (Duration) -> Void) {
+        writeWaitObserver.withLock { $0 = observer }
     }
 
     /// Translates any error thrown inside a read or write into a `StoreError`.

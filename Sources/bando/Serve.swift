@@ -41,6 +41,10 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("backup-keep"), help: "Scheduled backups kept, the oldest removed first (env BANDO_BACKUP_KEEP; default 7).")
     var backupKeep: Int?
 
+    @Option(name: .customLong("metrics-from"), parsing: .upToNextOption,
+            help: "Address ranges (CIDR) besides loopback that may read /metrics (env BANDO_METRICS_FROM, comma-separated).")
+    var metricsFrom: [String] = []
+
     @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure even without an X-Forwarded-Proto: https proxy header (env BANDO_SECURE_COOKIES=1).")
     var secureCookies = false
 
@@ -74,9 +78,12 @@ struct Serve: ParsableCommand {
             guard (1...1_048_576).contains(maxUpload) else { throw ValidationError("the upload limit must be a number of MB from 1 to 1048576") }
             let sessions = SessionPolicy(idleTimeout: TimeInterval(idle), absoluteTimeout: TimeInterval(maximum),
                                          secureCookies: secureCookies || env["BANDO_SECURE_COOKIES"] == "1")
+            let metricsRanges = try Self.ranges(metricsFrom.isEmpty
+                ? (env["BANDO_METRICS_FROM"] ?? "").split(separator: ",").map(String.init) : metricsFrom, option: "--metrics-from")
             let portal = try Portal(database: db, resources: resources, dataDirectory: dataDirectory,
                                     maxUploadMegabytes: maxUpload,
-                                    sessionPolicy: sessions, logger: logger)
+                                    sessionPolicy: sessions, metrics: PortalMetrics(allowedFrom: metricsRanges),
+                                    logger: logger)
 
             var configuration = ServerConfiguration()
             configuration.host = host
@@ -92,10 +99,12 @@ struct Serve: ParsableCommand {
                 configuration: configuration, handler: router.handler,
                 errorPage: { error, request in portal.uploadAwareErrorPage(error, request) },
                 accessLog: { entry in
+                    portal.metrics.record(entry)
                     accessLogger.info("\(entry.remoteAddress) \(entry.method) \(entry.target) \(entry.status) \(entry.bytes)B \(String(format: "%.1f", entry.durationMs))ms")
                 })
             let schedule = try backupSchedule(env)
             let bound = try server.start()
+            portal.metrics.readServerLoad { server.load }
             if let schedule {
                 ScheduledBackups(database: db, directory: schedule.directory, interval: schedule.hours * 3600,
                                  keep: schedule.keep, logger: logger).start()
@@ -113,6 +122,16 @@ struct Serve: ParsableCommand {
             throw error
         } catch {
             throw fail("\(error)")
+        }
+    }
+
+    /// Parses CIDR ranges given to `option`, naming the first one that is not a range.
+    static func ranges(_ texts: [String], option: String) throws -> [AddressRange] {
+        try texts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { text in
+            guard let range = AddressRange(text) else {
+                throw ValidationError("\(option): \(text) is not an address range (write 10.0.0.0/8 or 192.168.1.7)")
+            }
+            return range
         }
     }
 

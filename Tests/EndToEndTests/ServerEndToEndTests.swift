@@ -108,3 +108,28 @@ import Glibc
         #expect(throws: (any Error).self, "no new connections after shutdown") { try RawClient(port: server.port).get("/") }
     }
 }
+
+/// `/metrics` of a running server counts what it served.
+@Suite struct MetricsEndToEndTests {
+    @Test func aRunningServerCountsRequestsTilesAndItsQueue() throws {
+        let server = try ServerProcess(extraArguments: ["--metrics-from", "10.99.0.0/16"])
+        defer { server.stop() }
+        #expect(try RawClient(port: server.port).get("/layers/co-so-y-te").status == 200)
+        #expect(try RawClient(port: server.port).get("/tiles/co-so-y-te/10/815/451.png").status == 200)
+        #expect(try RawClient(port: server.port).get("/tiles/co-so-y-te/10/815/451.png").status == 200)
+        #expect(try RawClient(port: server.port).get("/khong-co").status == 404)
+        var jar = AuthEndToEndTests.Jar(port: server.port)
+        #expect(try jar.signIn("syt.viewer", "e2e-password-1").status == 303)
+        let metrics = try RawClient(port: server.port).get("/metrics")
+        #expect(metrics.status == 200)
+        let text = metrics.text
+        #expect(text.contains(#"bando_http_requests_total{route="/layers/:slug",method="GET",status="200"} 1"#), "\(text)")
+        #expect(text.contains(#"bando_http_requests_total{route="unrouted",method="GET",status="404"} 1"#))
+        #expect(text.contains(#"bando_tile_cache_total{result="hit"} 1"#))
+        #expect(text.contains(#"bando_tile_cache_total{result="miss"} 1"#))
+        #expect(text.contains("bando_handler_threads "))
+        #expect(text.contains("bando_db_write_wait_seconds_count"))
+        let bad = try BandoBinary.run(["serve", "--db", server.database, "--port", "0", "--metrics-from", "10.0.0.0/33"])
+        #expect(bad.0 != 0 && bad.2.contains("--metrics-from: 10.0.0.0/33 is not an address range"), "\(bad.2)")
+    }
+}

@@ -141,8 +141,10 @@ extension Portal {
         }
         headers["Content-Type"] = "image/png"
         if let cached = map.tileCache.lookup(key) {
+            metrics.tileCache(hit: true)
             return Response(status: 200, headers: headers, body: .file(path: cached.path, size: cached.size))
         }
+        metrics.tileCache(hit: false)
         let png = try map.render(address.tile, layers: try layers(), scale: address.scale)
         map.tileCache.store(png, for: key)
         return Response(status: 200, headers: headers, body: .bytes(png))

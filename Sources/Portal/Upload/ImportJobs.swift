@@ -112,6 +112,11 @@ final class ImportJobs: Sendable {
         self.beforeEach = beforeEach
     }
 
+    /// Imports waiting for a thread and imports running, for metrics.
+    var counts: (queued: Int, running: Int) {
+        queue.withLock { ($0.waiting.count, $0.running.count) }
+    }
+
     /// The job of `token`, if any.
     func job(_ token: String) -> Job? { jobs.withLock { $0[token] } }
 

@@ -10,6 +10,7 @@ extension Portal {
     func registerUploadRoutes(on router: Router, desk given: UploadDesk? = nil) {
         let desk = given ?? UploadDesk(dataDirectory: dataDirectory)
         desk.sweep(atStartUp: true)
+        metrics.readImportCounts { desk.jobs.counts }
         router.get("/upload") { [self] request in try uploadForm(request, desk) }
         router.post("/upload", maxBody: uploadBodyLimit) { [self] request in try receiveUpload(request, desk) }
         router.get("/layers/:slug/upload") { [self] request in try uploadForm(request, desk) }
