@@ -163,9 +163,7 @@ public final class Portal: Sendable {
     /// `/lang/en?next=/layers/x` sets the language cookie and returns to a local page.
     static func switchLanguage(_ request: Request) -> Response {
         let code = request.parameters["code"] ?? ""
-        var next = request.query("next") ?? "/"
-        if !next.hasPrefix("/") || next.hasPrefix("//") || next.contains("\\") { next = "/" }
-        var response = Response.redirect(to: next)
+        var response = Response.redirect(to: localTarget(request.query("next")))
         if let language = Language(rawValue: code) {
             response.setCookie(Cookie(name: "lang", value: language.rawValue, maxAge: 31_536_000, httpOnly: false))
         }

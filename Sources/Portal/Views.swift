@@ -3,9 +3,17 @@ import Mustache
 
 /// The HTML templates of `Templates/`, loaded and checked once at start-up.
 ///
-/// `{{x}}` escapes `& < > " '`; `{{{x}}}` is used only for HTML our own code built and escaped.
+/// `{{x}}` escapes `& < > " '` — per Unicode scalar, by `ScalarHTMLEscaping`, which every
+/// template is switched to as it loads; `{{{x}}}` is used only for HTML our own code built and
+/// escaped.
 public struct Views: Sendable {
     let library: MustacheLibrary
+
+    /// The content-type pragma put before every template's text.
+    static let pragma: String = {
+        MustacheContentTypes.register(ScalarHTMLEscaping(), named: ScalarHTMLEscaping.name)
+        return "{{% CONTENT_TYPE: \(ScalarHTMLEscaping.name) }}"
+    }()
 
     /// Templates every part of the portal relies on.
     public static let required = ["layout", "home", "layer", "not_found", "error", "login", "profile"]
@@ -21,7 +29,7 @@ public struct Views: Sendable {
             guard let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) else {
                 throw .template("cannot read \(file) as UTF-8")
             }
-            do { try library.register(text, named: name) } catch {
+            do { try library.register(Self.pragma + text, named: name) } catch {
                 throw .template("\(file): \(error)")
             }
         }
@@ -34,5 +42,34 @@ public struct Views: Sendable {
     /// Renders template `name` with `context`; a template that is not there renders a plain notice.
     public func render(_ name: String, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: name) ?? "template \(name) is missing"
+    }
+}
+
+/// HTML escaping per Unicode scalar, for every template value.
+///
+/// swift-mustache 2.1.1 escapes per `Character` (grapheme cluster): a `"` or `>` followed by a
+/// combining mark (U+0301) is one grapheme, unequal to `"`, and went out unescaped — opening an
+/// attribute to whatever followed. Escaping the UTF-8 bytes leaves no such gap.
+struct ScalarHTMLEscaping: MustacheContentType {
+    static let name = "BANDO_HTML"
+
+    func escapeText(_ text: String) -> String { Self.escape(text) }
+
+    static func escape(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        for byte in utf8 {
+            switch byte {
+            case 0x26: out += Array("&amp;".utf8)
+            case 0x3C: out += Array("&lt;".utf8)
+            case 0x3E: out += Array("&gt;".utf8)
+            case 0x22: out += Array("&quot;".utf8)
+            case 0x27: out += Array("&#39;".utf8)
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

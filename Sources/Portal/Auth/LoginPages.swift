@@ -3,9 +3,21 @@ import HTTP
 import Store
 
 extension Portal {
-    /// A `next` target that stays on this site.
+    /// A `next` target that stays on this site, else "/": one `/` followed by neither `/` nor
+    /// `\\`, and no control characters — checked on the value as given and once more
+    /// after percent-decoding it, since browsers drop a TAB or line feed from `/\t/evil.example`
+    /// and read `//evil.example`.
     static func localTarget(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        guard let next else { return "/" }
+        let decoded = next.removingPercentEncoding ?? next
+        for form in [next, decoded] {
+            let scalars = Array(form.unicodeScalars)
+            guard scalars.first == "/", scalars.count == 1 || (scalars[1] != "/" && scalars[1] != "\\"),
+                  !scalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\"
+                      || ($0.value >= 0x80 && $0.value < 0xA0) || $0.properties.generalCategory == .format
+                      || $0.properties.generalCategory == .lineSeparator || $0.properties.generalCategory == .paragraphSeparator })
+            else { return "/" }
+        }
         return next
     }
 
