@@ -31,8 +31,11 @@ public struct Request: Sendable {
     public var queryItems: [(name: String, value: String)]
     public var headers: HTTPHeaders
     public var body: RequestBody
-    /// The peer's address, e.g. "127.0.0.1".
+    /// The client's address, e.g. "127.0.0.1": the socket's peer, unless middleware that trusts
+    /// the peer as a reverse proxy has put the client it names here.
     public var remoteAddress: String
+    /// The socket's peer, whatever middleware made of `remoteAddress`.
+    public let peerAddress: String
     /// Route parameters from `:name` and `*name` pattern segments, filled by the Router.
     public var parameters: [String: String] = [:]
     /// Cookies from the Cookie header.
@@ -54,6 +57,7 @@ public struct Request: Sendable {
         self.headers = headers
         self.body = body
         self.remoteAddress = remoteAddress
+        self.peerAddress = remoteAddress
         self.cookies = Cookie.parse(headers.values("Cookie"))
         self.bodyStorage = BodyStorage()
     }
@@ -150,6 +154,7 @@ extension Request {
         self.headers = headers
         self.body = body
         self.remoteAddress = remoteAddress
+        self.peerAddress = remoteAddress
         self.cookies = Cookie.parse(headers.values("Cookie"))
         self.bodyStorage = storage
     }

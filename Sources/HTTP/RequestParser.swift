@@ -237,6 +237,11 @@ final class RequestParser {
     // MARK: Framing
 
     private func beginBody(_ head: Head) throws(HTTPError) {
+        // RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host; none or several is a 400.
+        let hosts = head.headers.values("Host")
+        if hosts.count > 1 || (head.versionMinor == 1 && hosts.isEmpty) {
+            throw HTTPError(400, hosts.isEmpty ? "The request has no Host header." : "The request has more than one Host header.")
+        }
         let lengths = head.headers.values("Content-Length")
         let codings = head.headers.values("Transfer-Encoding")
         memoryBody = []

@@ -31,6 +31,8 @@ public final class Portal: Sendable {
     let tables: TableServices
     /// Requests, tiles, queues and writer waits, served at `/metrics`.
     public let metrics: PortalMetrics
+    /// Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.
+    public let trustedProxies: [AddressRange]
     let logger: Logger
 
     /// The security headers of every response (see `PortalMiddleware.securityHeaders`).
@@ -42,7 +44,7 @@ public final class Portal: Sendable {
     public init(database: SpatialDatabase, resources: Resources, dataDirectory: String,
                 maxUploadMegabytes: Int = Portal.defaultMaxUploadMegabytes,
                 sessionPolicy: SessionPolicy = SessionPolicy(), loginThrottle: LoginThrottle = LoginThrottle(),
-                metrics: PortalMetrics = PortalMetrics(),
+                metrics: PortalMetrics = PortalMetrics(), trustedProxies: [AddressRange] = [],
                 logger: Logger = Logger(label: "bando")) throws(PortalError) {
         self.database = database
         self.resources = resources
@@ -64,6 +66,7 @@ public final class Portal: Sendable {
         self.map = MapServices(database: database, dataDirectory: dataDirectory)
         self.tables = TableServices(dataDirectory: dataDirectory)
         self.metrics = metrics
+        self.trustedProxies = trustedProxies
         self.logger = logger
         database.observeWriteWaits { [metrics] wait in metrics.writerWait(wait) }
     }
@@ -71,7 +74,7 @@ public final class Portal: Sendable {
     /// All routes of the portal.
     public func makeRouter() -> Router {
         let router = Router()
-        router.use(PortalMiddleware())
+        router.use(PortalMiddleware(trustedProxies: trustedProxies, secureCookies: sessionPolicy.secureCookies))
         router.get("/") { [self] request in try home(request) }
         router.get("/login") { [self] request in loginForm(request) }
         router.post("/login") { [self] request in try login(request) }
@@ -82,7 +85,7 @@ public final class Portal: Sendable {
         }
         router.post("/profile/password") { [self] request in try changePassword(request) }
         router.get("/layers/:slug") { [self] request in try layerPage(request) }
-        router.get("/healthz") { [self] _ in health() }
+        router.get("/healthz") { [self] request in health(request) }
         router.get("/metrics") { [self] request in try metricsPage(request) }
         router.get("/lang/:code") { request in Self.switchLanguage(request) }
         router.get("/static/*path") { [self] request in
@@ -103,11 +106,13 @@ public final class Portal: Sendable {
     // MARK: Page context
 
     /// What every page's layout needs: strings, language switch, portal and province names.
-    func pageContext(_ request: Request, title: String? = nil) -> [String: Any] {
+    /// `showUser: false` leaves the visitor's name and sign-out form (with its CSRF token) out,
+    /// as error pages do.
+    func pageContext(_ request: Request, title: String? = nil, showUser: Bool = true) -> [String: Any] {
         let language = Localizer.language(for: request)
         let other: Language = language == .vi ? .en : .vi
         let strings = localizer.strings(language)
-        let signedIn = self.signedIn(request)
+        let signedIn = showUser ? self.signedIn(request) : nil
         let portalName = strings["portal_name"] ?? "Bando"
         var here = request.path
         if let raw = request.target.split(separator: "?", maxSplits: 1).dropFirst().first { here += "?" + raw }
@@ -128,8 +133,8 @@ public final class Portal: Sendable {
     }
 
     func page(_ template: String, _ request: Request, title: String?, status: Int = 200,
-              _ extra: [String: Any]) -> Response {
-        var context = pageContext(request, title: title)
+              showUser: Bool = true, _ extra: [String: Any]) -> Response {
+        var context = pageContext(request, title: title, showUser: showUser)
         context.merge(extra) { _, new in new }
         return .html(views.render(template, context), status: status)
     }
@@ -137,7 +142,8 @@ public final class Portal: Sendable {
     // MARK: Errors
 
     /// The page for any HTTP error: 404 and the rest share the layout; nothing of the error's
-    /// internals reaches the visitor beyond its status and a safe message.
+    /// internals reaches the visitor beyond its status and a safe message, and no sign-out form
+    /// (nor its CSRF token) is on it.
     public func errorPage(_ error: HTTPError, _ request: Request?) -> Response {
         guard let request else {
             return .text("\(error.status) \(error.message)\n", status: error.status)
@@ -145,7 +151,7 @@ public final class Portal: Sendable {
         let language = Localizer.language(for: request)
         if error.status == 404 {
             return page("not_found", request, title: localizer.text("not_found_title", language), status: 404,
-                        ["path": request.path])
+                        showUser: false, ["path": request.path])
         }
         if error.status == 503 {
             logger.warning("\(request.method.rawValue) \(request.target): \(error.message)")
@@ -155,7 +161,7 @@ public final class Portal: Sendable {
         let message = error.status == 503 ? localizer.text("error_busy", language)
             : error.status >= 500 ? localizer.text("error_internal", language) : error.message
         return page("error", request, title: localizer.text("error_title", language), status: error.status,
-                    ["status": error.status, "message": message])
+                    showUser: false, ["status": error.status, "message": message])
     }
 
     // MARK: Language switch

@@ -93,21 +93,36 @@ public struct LoginAttemptRepository: Sendable {
 
     /// Failures since the last success within the window, for an account and for an address,
     /// with the time of the latest failure.
-    public func recentFailures(username: String, clientAddress: String, since: Date)
-        throws(StoreError) -> (forUser: Int, forAddress: Int, lastFailure: Date?) {
+    public func recentFailures(username: String, clientAddress: String, since: Date) throws(StoreError) -> LoginFailures {
         try database.read { db in
             let cutoff = since.timeIntervalSince1970
-            let forUser = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM login_attempts WHERE username = ? AND success = 0 AND at >= ?
-                  AND at > COALESCE((SELECT max(at) FROM login_attempts WHERE username = ? AND success = 1), 0)
-                """, arguments: [username, cutoff, username]) ?? 0
-            let forAddress = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM login_attempts WHERE client_address = ? AND success = 0 AND at >= ?
-                """, arguments: [clientAddress, cutoff]) ?? 0
-            let last = try Double.fetchOne(db, sql: """
-                SELECT max(at) FROM login_attempts WHERE success = 0 AND at >= ? AND (username = ? OR client_address = ?)
-                """, arguments: [cutoff, username, clientAddress])
-            return (forUser, forAddress, last.map(Date.init(timeIntervalSince1970:)))
+            // Failures of the account count only since its last success.
+            let lastSuccess = try Double.fetchOne(db, sql: """
+                SELECT max(at) FROM login_attempts WHERE username = ? AND success = 1
+                """, arguments: [username]) ?? 0
+            let from = max(cutoff, lastSuccess + 1e-6)
+            func figures(_ condition: String, _ arguments: StatementArguments) throws -> (Int, Date?) {
+                let row = try Row.fetchOne(db, sql: """
+                    SELECT count(*), max(at) FROM login_attempts WHERE success = 0 AND \(condition)
+                    """, arguments: arguments)
+                return (row?[0] ?? 0, (row?[1] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+            let pair = try figures("username = ? AND client_address = ? AND at >= ?", [username, clientAddress, from])
+            let account = try figures("username = ? AND at >= ?", [username, from])
+            let address = try figures("client_address = ? AND at >= ?", [clientAddress, cutoff])
+            return LoginFailures(pair: pair.0, lastForPair: pair.1, account: account.0, lastForAccount: account.1,
+                                 address: address.0, lastForAddress: address.1)
         }
     }
+}
+
+/// Failed sign-ins in a window: for one account from one address, for the account from
+/// anywhere, and for the address whatever the account — with the time of the latest of each.
+public struct LoginFailures: Sendable, Equatable {
+    public var pair: Int
+    public var lastForPair: Date?
+    public var account: Int
+    public var lastForAccount: Date?
+    public var address: Int
+    public var lastForAddress: Date?
 }

@@ -41,6 +41,10 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("backup-keep"), help: "Scheduled backups kept, the oldest removed first (env BANDO_BACKUP_KEEP; default 7).")
     var backupKeep: Int?
 
+    @Option(name: .customLong("trusted-proxy"), parsing: .upToNextOption,
+            help: "Reverse proxies (CIDR) whose X-Forwarded-For and X-Forwarded-Proto are believed (env BANDO_TRUSTED_PROXY, comma-separated).")
+    var trustedProxy: [String] = []
+
     @Option(name: .customLong("metrics-from"), parsing: .upToNextOption,
             help: "Address ranges (CIDR) besides loopback that may read /metrics (env BANDO_METRICS_FROM, comma-separated).")
     var metricsFrom: [String] = []
@@ -80,10 +84,12 @@ struct Serve: ParsableCommand {
                                          secureCookies: secureCookies || env["BANDO_SECURE_COOKIES"] == "1")
             let metricsRanges = try Self.ranges(metricsFrom.isEmpty
                 ? (env["BANDO_METRICS_FROM"] ?? "").split(separator: ",").map(String.init) : metricsFrom, option: "--metrics-from")
+            let proxies = try Self.ranges(trustedProxy.isEmpty
+                ? (env["BANDO_TRUSTED_PROXY"] ?? "").split(separator: ",").map(String.init) : trustedProxy, option: "--trusted-proxy")
             let portal = try Portal(database: db, resources: resources, dataDirectory: dataDirectory,
                                     maxUploadMegabytes: maxUpload,
                                     sessionPolicy: sessions, metrics: PortalMetrics(allowedFrom: metricsRanges),
-                                    logger: logger)
+                                    trustedProxies: proxies, logger: logger)
 
             var configuration = ServerConfiguration()
             configuration.host = host
@@ -94,6 +100,7 @@ struct Serve: ParsableCommand {
             let router = portal.makeRouter()
             configuration.bodyLimit = portal.bodyLimit(router)
             configuration.responseHeaders = Portal.securityHeaders
+            configuration.isTrustedClient = { AddressRange.any(proxies, contains: $0) }
             let accessLogger = logger
             let server = HTTPServer(
                 configuration: configuration, handler: router.handler,

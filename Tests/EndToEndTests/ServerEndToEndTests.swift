@@ -44,7 +44,7 @@ import Glibc
         let hostile = [
             "GARBAGE\r\n\r\n",
             "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost x\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: t\r\nHost x\r\n\r\n",
             "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
             "GET / HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 70_000))\r\n\r\n",
         ]
@@ -131,5 +131,36 @@ import Glibc
         #expect(text.contains("bando_db_write_wait_seconds_count"))
         let bad = try BandoBinary.run(["serve", "--db", server.database, "--port", "0", "--metrics-from", "10.0.0.0/33"])
         #expect(bad.0 != 0 && bad.2.contains("--metrics-from: 10.0.0.0/33 is not an address range"), "\(bad.2)")
+    }
+}
+
+/// Every answer of a running server carries the security headers, error pages and refusals too.
+@Suite struct SecurityHeadersEndToEndTests {
+    static let headers = ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"]
+
+    @Test func errorPagesCarryTheHeadersAndNoCSRFToken() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        var answers: [(String, RawClient.Response)] = []
+        answers.append(("404", try RawClient(port: server.port).get("/khong-co")))
+        let delete = try RawClient(port: server.port)
+        try delete.send("DELETE / HTTP/1.1\r\nHost: t\r\n\r\n")
+        answers.append(("405", try delete.readResponse()))
+        let broken = try RawClient(port: server.port)
+        try broken.send("GET / HTTP/1.1\r\n\r\n")
+        answers.append(("400 without Host", try broken.readResponse()))
+        let large = try RawClient(port: server.port)
+        try large.send("POST /login HTTP/1.1\r\nHost: t\r\nContent-Length: 5000000\r\n\r\n")
+        answers.append(("413", try large.readResponse()))
+        for (name, response) in answers {
+            #expect(String(response.status) == name.prefix(3), "\(name): \(response.status)")
+            for header in Self.headers { #expect(response.header(header) != nil, "\(name) lacks \(header)") }
+        }
+        var jar = AuthEndToEndTests.Jar(port: server.port)
+        #expect(try jar.signIn("syt.viewer", "e2e-password-1").status == 303)
+        let missing = try jar.get("/khong-co")
+        #expect(missing.status == 404)
+        #expect(!missing.text.contains("name=\"csrf\""), "an error page carries no CSRF token")
+        #expect(missing.header("Cache-Control") == "no-store")
     }
 }

@@ -17,9 +17,9 @@ struct SplitMix64: RandomNumberGenerator {
     static let corpus: [String] = [
         "GET /layers/roads?z=3&x=1 HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n",
         "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world",
-        "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nT: 1\r\n\r\n",
+        "POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nT: 1\r\n\r\n",
         "HEAD /%E1%BA%A1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
-        "OPTIONS * HTTP/1.1\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n",
     ]
 
     static let allowedStatuses: Set<Int> = [400, 413, 414, 431, 501, 505]

@@ -63,7 +63,7 @@ func bodyBytes(_ request: Request) -> [UInt8]? {
     }
 
     @Test func byteByByteFeedingGivesTheSameRequest() throws {
-        let text = "POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
+        let text = "POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"
         let request = try #require(requests(parse(text, chunkSize: 1)).first)
         #expect(request.path == "/a")
         #expect(bodyBytes(request) == Array("hello".utf8))
@@ -71,15 +71,15 @@ func bodyBytes(_ request: Request) -> [UInt8]? {
 
     @Test(arguments: [
         ("GET /\r\n\r\n", 400),
-        ("GET  / HTTP/1.1\r\n\r\n", 400),
+        ("GET  / HTTP/1.1\r\nHost: t\r\n\r\n", 400),
         ("GET / HTTP/1.1 extra\r\n\r\n", 400),
-        ("G@T / HTTP/1.1\r\n\r\n", 400),
-        ("BREW / HTTP/1.1\r\n\r\n", 501),
+        ("G@T / HTTP/1.1\r\nHost: t\r\n\r\n", 400),
+        ("BREW / HTTP/1.1\r\nHost: t\r\n\r\n", 501),
         ("GET / HTTP/2.0\r\n\r\n", 505),
         ("GET / HTTX/1.1\r\n\r\n", 400),
         ("GET / http/1.1\r\n\r\n", 400),
-        ("GET relative HTTP/1.1\r\n\r\n", 400),
-        ("GET /a\u{7F}b HTTP/1.1\r\n\r\n", 400),
+        ("GET relative HTTP/1.1\r\nHost: t\r\n\r\n", 400),
+        ("GET /a\u{7F}b HTTP/1.1\r\nHost: t\r\n\r\n", 400),
         ("\u{0}\u{0}\u{0}\r\n\r\n", 400),
     ])
     func badRequestLines(_ text: String, _ status: Int) {
@@ -87,20 +87,20 @@ func bodyBytes(_ request: Request) -> [UInt8]? {
     }
 
     @Test(arguments: [
-        "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
-        "GET / HTTP/1.1\r\nName : value\r\n\r\n",
-        "GET / HTTP/1.1\r\n: value\r\n\r\n",
-        "GET / HTTP/1.1\r\nA: 1\r\n folded\r\n\r\n",
-        "GET / HTTP/1.1\r\nA: nul\u{0}here\r\n\r\n",
-        "GET / HTTP/1.1\r\nA: bare\nLF\r\n\r\n",
-        "GET / HTTP/1.1\r\nBad\u{1}Name: x\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: t\r\nNoColon\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: t\r\nName : value\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: t\r\n: value\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: t\r\nA: 1\r\n folded\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: t\r\nA: nul\u{0}here\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: t\r\nA: bare\nLF\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: t\r\nBad\u{1}Name: x\r\n\r\n",
     ])
     func badHeaderLines(_ text: String) {
         #expect(failureStatus(parse(text)) == 400)
     }
 
     @Test func nonUTF8HeaderValueIsKeptWithoutCrashing() throws {
-        var bytes = Array("GET / HTTP/1.1\r\nX-Name: ".utf8)
+        var bytes = Array("GET / HTTP/1.1\r\nHost: t\r\nX-Name: ".utf8)
         bytes += [0xC3, 0x28, 0xFF, 0xFE]
         bytes += Array("\r\n\r\n".utf8)
         let request = try #require(requests(parse(bytes)).first)
@@ -113,20 +113,28 @@ func bodyBytes(_ request: Request) -> [UInt8]? {
         limits.maxHeaderBytes = 256
         limits.maxHeaderCount = 5
         let longTarget = "/" + String(repeating: "a", count: 100)
-        #expect(failureStatus(parse("GET \(longTarget) HTTP/1.1\r\n\r\n", limits: limits)) == 414)
+        #expect(failureStatus(parse("GET \(longTarget) HTTP/1.1\r\nHost: t\r\n\r\n", limits: limits)) == 414)
         // Detected before the head is complete: no end of line in sight.
         #expect(failureStatus(parse("GET \(longTarget)", limits: limits)) == 414)
-        let bigHeader = "GET / HTTP/1.1\r\nX: \(String(repeating: "v", count: 300))\r\n\r\n"
+        let bigHeader = "GET / HTTP/1.1\r\nHost: t\r\nX: \(String(repeating: "v", count: 300))\r\n\r\n"
         #expect(failureStatus(parse(bigHeader, limits: limits)) == 431)
         #expect(failureStatus(parse(String(bigHeader.dropLast(4)), limits: limits)) == 431)
-        let many = "GET / HTTP/1.1\r\n" + (0..<6).map { "H\($0): v\r\n" }.joined() + "\r\n"
+        let many = "GET / HTTP/1.1\r\nHost: t\r\n" + (0..<6).map { "H\($0): v\r\n" }.joined() + "\r\n"
         #expect(failureStatus(parse(many, limits: limits)) == 431)
-        let five = "GET / HTTP/1.1\r\n" + (0..<5).map { "H\($0): v\r\n" }.joined() + "\r\n"
+        let five = "GET / HTTP/1.1\r\nHost: t\r\n" + (0..<4).map { "H\($0): v\r\n" }.joined() + "\r\n"
         #expect(failureStatus(parse(five, limits: limits)) == nil)
     }
 
+    @Test func http11NeedsExactlyOneHost() {
+        #expect(failureStatus(parse("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n")) == 400)
+        #expect(failureStatus(parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")) == 400)
+        #expect(failureStatus(parse("GET / HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n")) == 400)
+        #expect(failureStatus(parse("GET / HTTP/1.1\r\nHost: a\r\n\r\n")) == nil)
+        #expect(failureStatus(parse("GET / HTTP/1.0\r\n\r\n")) == nil, "HTTP/1.0 may leave it out")
+    }
+
     @Test func chunkedBodyIsDecodedWithExtensionsAndTrailers() throws {
-        let text = "POST /up HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n4;name=v\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nX-Trailer: ok\r\n\r\n"
+        let text = "POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\n\r\n4;name=v\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nX-Trailer: ok\r\n\r\n"
         for chunkSize in [nil, 1, 7] {
             let request = try #require(requests(parse(text, chunkSize: chunkSize)).first)
             #expect(bodyBytes(request) == Array("Wikipedia in\r\n\r\nchunks.".utf8))
@@ -142,14 +150,14 @@ func bodyBytes(_ request: Request) -> [UInt8]? {
         ("-5\r\n", 400),
     ])
     func badChunkedEncoding(_ body: String, _ status: Int) {
-        let text = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+        let text = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + body
         #expect(failureStatus(parse(text)) == status)
     }
 
     @Test func chunkedBodyOverLimitIs413WhileReading() {
         var limits = ParserLimits()
         limits.maxBodyBytes = 8
-        let text = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\n"
+        let text = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\n"
         #expect(failureStatus(parse(text, limits: limits)) == 413)
     }
 
@@ -166,7 +174,7 @@ func bodyBytes(_ request: Request) -> [UInt8]? {
         ("Transfer-Encoding: gzip, chunked\r\n", 501),
     ])
     func conflictingOrInvalidLengths(_ headers: String, _ status: Int) {
-        #expect(failureStatus(parse("POST / HTTP/1.1\r\n\(headers)\r\nhello")) == status)
+        #expect(failureStatus(parse("POST / HTTP/1.1\r\nHost: t\r\n\(headers)\r\nhello")) == status)
     }
 
     @Test func transferEncodingOnHTTP10IsRejected() {
@@ -176,26 +184,26 @@ func bodyBytes(_ request: Request) -> [UInt8]? {
     @Test func bodyAboveLimitIsRefusedBeforeItArrives() {
         var limits = ParserLimits()
         limits.maxBodyBytes = 100
-        #expect(failureStatus(parse("POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", limits: limits)) == 413)
+        #expect(failureStatus(parse("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 101\r\n\r\n", limits: limits)) == 413)
     }
 
     @Test func bytesPastTheDeclaredBodyAreTheNextRequest() throws {
-        let events = parse("POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhelloGET /b HTTP/1.1\r\n\r\n")
+        let events = parse("POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhelloGET /b HTTP/1.1\r\nHost: t\r\n\r\n")
         let parsed = requests(events)
         #expect(parsed.map(\.path) == ["/a", "/b"])
         #expect(bodyBytes(parsed[0]) == Array("hello".utf8))
-        let garbage = parse("POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello world\r\n\r\n")
+        let garbage = parse("POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello world\r\n\r\n")
         #expect(requests(garbage).count == 1)
         #expect(failureStatus(garbage) == 400)
     }
 
     @Test(arguments: ["/a%zz", "/a%2", "/a%", "/%C3%28", "/x%00y", "/q?a=%G1"])
     func invalidPercentEncodingIs400(_ target: String) {
-        #expect(failureStatus(parse("GET \(target) HTTP/1.1\r\n\r\n")) == 400)
+        #expect(failureStatus(parse("GET \(target) HTTP/1.1\r\nHost: t\r\n\r\n")) == 400)
     }
 
     @Test func absoluteFormTargetKeepsOnlyPathAndQuery() throws {
-        let request = try #require(requests(parse("GET http://example.org/layers?z=3 HTTP/1.1\r\n\r\n")).first)
+        let request = try #require(requests(parse("GET http://example.org/layers?z=3 HTTP/1.1\r\nHost: t\r\n\r\n")).first)
         #expect(request.path == "/layers")
         #expect(request.query("z") == "3")
     }
@@ -204,7 +212,7 @@ func bodyBytes(_ request: Request) -> [UInt8]? {
         var limits = ParserLimits()
         limits.memoryBodyThreshold = 1000
         let payload = (0..<5000).map { UInt8(truncatingIfNeeded: $0) }
-        let fixed = Array("POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n".utf8) + payload
+        let fixed = Array("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n".utf8) + payload
         let request = try #require(requests(parse(fixed, limits: limits, chunkSize: 700)).first)
         guard case .file(let path, let size) = request.body else {
             Issue.record("expected a file body")
@@ -216,7 +224,7 @@ func bodyBytes(_ request: Request) -> [UInt8]? {
         #expect(!FileManager.default.fileExists(atPath: path))
 
         // A chunked body spills to a file once it crosses the threshold.
-        let chunked = Array("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n".utf8) + payload[0..<2048]
+        let chunked = Array("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n".utf8) + payload[0..<2048]
             + Array("\r\n0\r\n\r\n".utf8)
         let spilled = try #require(requests(parse(chunked, limits: limits, chunkSize: 300)).first)
         guard case .file(_, let spilledSize) = spilled.body else {
@@ -229,6 +237,6 @@ func bodyBytes(_ request: Request) -> [UInt8]? {
     }
 
     @Test func leadingEmptyLinesAreIgnored() {
-        #expect(requests(parse("\r\n\r\nGET / HTTP/1.1\r\n\r\n")).count == 1)
+        #expect(requests(parse("\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n")).count == 1)
     }
 }

@@ -100,7 +100,7 @@ import Testing
             let broken = try client.readResponse()
             #expect(broken.status == 500)
             #expect(broken.text == "custom 500 /broken")
-            try client.send("GET /bad%zz HTTP/1.1\r\n\r\n")
+            try client.send("GET /bad%zz HTTP/1.1\r\nHost: t\r\n\r\n")
             let bad = try client.readResponse()
             #expect(bad.status == 400)
             #expect(bad.text == "custom 400 no request")

@@ -37,7 +37,7 @@ import Store
             ([("username", "stnmt.viewer"), ("display_name", "A"), ("role", "viewer"), ("password", "Song-Cau-2025")], "Tên đăng nhập: đã có"),
             ([("username", fresh), ("display_name", ""), ("role", "viewer"), ("password", "Song-Cau-2025")], "Họ tên: cần nhập."),
             ([("username", fresh), ("display_name", "A"), ("role", "sysadmin"), ("password", "Song-Cau-2025")], "Vai trò: giá trị không hợp lệ."),
-            ([("username", fresh), ("display_name", "A"), ("role", "viewer"), ("password", "ngan")], "Mật khẩu ban đầu: Mật khẩu mới phải có ít nhất 10 ký tự."),
+            ([("username", fresh), ("display_name", "A"), ("role", "viewer"), ("password", "ngan")], "Mật khẩu ban đầu: Mật khẩu mới phải có ít nhất 12 ký tự."),
             ([("username", fresh), ("display_name", "A"), ("role", "viewer"), ("password", "\(fresh)-2025")], "Mật khẩu ban đầu: Mật khẩu mới không được chứa tên đăng nhập."),
         ]
         for (form, message) in cases {
@@ -84,7 +84,7 @@ import Store
         #expect(try owner.get("/profile").status == 200)
         var admin = try Browser.signedIn(demo, "stnmt.admin")
         let weak = try admin.send("/admin/agencies/stnmt/users/\(user.username)/password", [("password", "short")])
-        #expect(weak.status == 400 && weak.text.contains("Mật khẩu mới: Mật khẩu mới phải có ít nhất 10 ký tự."))
+        #expect(weak.status == 400 && weak.text.contains("Mật khẩu mới: Mật khẩu mới phải có ít nhất 12 ký tự."))
         let fresh = "Cau-Dong-Xuan-7"
         let reset = try admin.send("/admin/agencies/stnmt/users/\(user.username)/password", [("password", fresh)])
         #expect(reset.status == 303)

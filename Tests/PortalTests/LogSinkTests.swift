@@ -75,4 +75,17 @@ import Glibc
         #expect(lines[0].range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} "#, options: .regularExpression) != nil)
         #expect(lines[1].hasSuffix(" error bando: path=/data disk full"))
     }
+
+    @Test func controlCharactersFromOutsideCannotForgeALine() {
+        let (r, w) = pipeEnds(); defer { close(r); close(w) }
+        let sink = LogSink(fileDescriptor: w, interval: 3600)
+        let logger = Logger(label: "bando") { label in BufferedLogHandler(label: label, sink: sink) }
+        let name = "diem.geojson\n2026-12-02T10:00:00+0000 info bando: sysadmin signed in\r\u{1B}[31m\\"
+        logger.info("upload received: \(name)", metadata: ["file": "\(name)"])
+        sink.flush()
+        let lines = drain(r).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.count == 2 && lines[1].isEmpty, "one line and its newline: \(lines)")
+        #expect(lines[0].contains(#"diem.geojson\n2026-12-02T10:00:00+0000 info bando: sysadmin signed in\r\u{1B}[31m\\"#))
+        #expect(!lines[0].contains("\u{1B}") && !lines[0].contains("\r"))
+    }
 }

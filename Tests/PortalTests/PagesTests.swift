@@ -85,6 +85,16 @@ import Store
         #expect(database["state"] == "ok")
         #expect(database["journal_mode"] == "wal")
         #expect(Int(database["schema_version"] ?? "") ?? 0 >= 5)
+        // The public sees the status, not the versions.
+        let outside = try demo.respond("/healthz", remoteAddress: "10.20.30.40")
+        #expect(outside.status == 200)
+        let visible = try #require(try JSONSerialization.jsonObject(with: Data(outside.text.utf8)) as? [String: Any])
+        #expect(visible.keys.sorted() == ["status"])
+        #expect(!outside.text.contains("sqlite") && !outside.text.contains("spatialite"))
+        // The sysadmin sees them from anywhere.
+        var sysadmin = Browser(demo, address: "10.20.30.41")
+        try sysadmin.signIn("sysadmin")
+        #expect(try sysadmin.get("/healthz").text.contains("spatialite"))
     }
 
     @Test func staticFilesAndLeafletAreServed() throws {

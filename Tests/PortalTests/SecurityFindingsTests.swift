@@ -34,4 +34,71 @@ import Testing
             #expect(response.headers["Location"] == "/", "\(payload.debugDescription)")
         }
     }
+
+    /// A portal of its own behind a trusted proxy at 10.1.0.1, with accounts to guess at.
+    final class ProxyFixture: SeededFixture {
+        let seeded: SeededPortal
+        let proxied: Handler
+        init() throws {
+            seeded = try SeededPortal(prefix: "bando-proxy-", network: "10.13")
+            proxied = try Portal(database: seeded.database, resources: try Resources(root: repositoryRoot),
+                                 dataDirectory: seeded.folder + "/data-proxy",
+                                 trustedProxies: [try #require(AddressRange("10.1.0.0/16"))]).makeRouter().handler
+        }
+
+        /// A sign-in through the proxy for the client `client` (its X-Forwarded-For).
+        func signIn(_ username: String, _ password: String, client: String, peer: String = "10.1.0.1") throws -> Response {
+            let form = try proxied(try Request(method: .GET, target: "/login", headers: ["X-Forwarded-For": client], remoteAddress: peer))
+            let csrf = try #require(form.headers.values("Set-Cookie").first { $0.hasPrefix("bando_csrf=") })
+            let token = String(csrf.split(separator: ";")[0].dropFirst("bando_csrf=".count))
+            let body = "csrf=\(token)&username=\(username)&password=\(password)"
+            return try proxied(try Request(method: .POST, target: "/login",
+                                           headers: ["Cookie": "bando_csrf=\(token)", "X-Forwarded-For": "203.0.113.9, \(client)",
+                                                     "Content-Type": "application/x-www-form-urlencoded"],
+                                           body: .bytes(Array(body.utf8)), remoteAddress: peer))
+        }
+
+        func attemptAddresses(_ username: String) throws -> [String] {
+            try database.read { db in
+                try String.fetchAll(db, sql: "SELECT client_address FROM login_attempts WHERE username = ? ORDER BY at", arguments: [username])
+            }
+        }
+    }
+
+    @Test func behindTheProxyOneClientsGuessesLockOnlyThatClient() throws {
+        let fixture = try ProxyFixture()
+        // 20 wrong guesses across accounts from one client lock that client...
+        for index in 0..<20 {
+            let account = index == 0 ? "syt.viewer" : "khach.\(index)"
+            #expect(try fixture.signIn(account, "wrong-password", client: "10.50.0.1").status == 401)
+        }
+        #expect(try fixture.signIn("sgddt.viewer", fixture.demoPassword, client: "10.50.0.1").status == 429)
+        // ...and nobody else behind the same proxy.
+        #expect(try fixture.signIn("sgddt.viewer", fixture.demoPassword, client: "10.50.0.2").status == 303)
+        #expect(try fixture.attemptAddresses("syt.viewer").allSatisfy { $0 == "10.50.0.1" }, "the client's address is recorded, not the proxy's")
+    }
+
+    @Test func anAccountGuessedAtElsewhereIsSlowedNeverLockedForItsOwner() throws {
+        let fixture = try ProxyFixture()
+        let attempts = LoginAttemptRepository(fixture.database)
+        // Twelve wrong guesses at the sysadmin from a stranger, a minute ago.
+        for _ in 0..<12 {
+            try attempts.record(username: "sysadmin", clientAddress: "10.66.0.6", at: Date().addingTimeInterval(-60), success: false)
+        }
+        #expect(try fixture.signIn("sysadmin", fixture.demoPassword, client: "10.66.0.6").status == 429, "the stranger is locked")
+        #expect(try fixture.signIn("sysadmin", fixture.demoPassword, client: "10.50.0.7").status == 303, "the owner is not")
+        // Guesses going on right now only slow the owner down by a few seconds.
+        try attempts.record(username: "sysadmin", clientAddress: "10.66.0.6", at: Date(), success: false)
+        for _ in 0..<6 { try attempts.record(username: "sysadmin", clientAddress: "10.66.0.6", at: Date(), success: false) }
+        let slowed = try fixture.signIn("sysadmin", fixture.demoPassword, client: "10.50.0.8")
+        #expect(slowed.status == 429)
+        #expect(slowed.text.contains("giây") && !slowed.text.contains("tạm khóa"))
+    }
+
+    @Test func forwardedHeadersFromAnyoneElseAreIgnored() throws {
+        let fixture = try ProxyFixture()
+        // The same request straight from a client (not the proxy): its X-Forwarded-For names nobody.
+        #expect(try fixture.signIn("syt.viewer", "wrong-password", client: "10.99.9.9", peer: "10.40.0.4").status == 401)
+        #expect(try fixture.attemptAddresses("syt.viewer") == ["10.40.0.4"])
+    }
 }

@@ -52,8 +52,10 @@ extension Portal {
         let now = Date()
         let recent = try loginAttempts.recentFailures(username: username, clientAddress: request.remoteAddress,
                                                       since: now.addingTimeInterval(-loginThrottle.window))
-        switch loginThrottle.verdict(failuresForUser: recent.forUser, failuresForAddress: recent.forAddress,
-                                     lastFailure: recent.lastFailure, now: now) {
+        let failures = LoginThrottle.Failures(pair: recent.pair, lastForPair: recent.lastForPair,
+                                              account: recent.account, lastForAccount: recent.lastForAccount,
+                                              address: recent.address, lastForAddress: recent.lastForAddress)
+        switch loginThrottle.verdict(failures, now: now) {
         case .allow:
             break
         case .wait(let seconds):

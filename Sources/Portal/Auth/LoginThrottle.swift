@@ -2,16 +2,25 @@ import Foundation
 
 /// When repeated failed sign-ins are slowed, then refused for a while.
 ///
-/// Per account: after `slowAfter` failures each further attempt must wait 2^(n - slowAfter) seconds
-/// after the previous failure; at `lockAfter` failures the account is refused for `lockout`.
-/// Per address: at `addressLockAfter` failures in the window the address is refused for `lockout`.
-/// A success clears the account's count. Nothing here sleeps on a worker thread.
+/// Counted per (account, client address), so a stranger guessing at an account cannot lock its
+/// owner out from the owner's own desk:
+/// - one account from one address: after `slowAfter` failures each further attempt waits
+///   2^(n - slowAfter) seconds after the previous failure; at `lockAfter` that pair is refused
+///   for `lockout`;
+/// - one address, whatever the accounts: at `addressLockAfter` failures in the window the
+///   address is refused for `lockout` (guessing across many accounts);
+/// - one account from addresses that have not failed for it: never locked; once the account
+///   has `lockAfter` failures elsewhere, an attempt waits at most `maximumSlowdown` seconds
+///   after the account's latest failure.
+/// A success clears the account's counts. Client addresses are the real clients' (behind a
+/// trusted proxy, from its X-Forwarded-For). Nothing here sleeps on a thread.
 public struct LoginThrottle: Sendable {
     public var window: TimeInterval = 15 * 60
     public var slowAfter = 3
     public var lockAfter = 6
     public var addressLockAfter = 20
     public var lockout: TimeInterval = 15 * 60
+    public var maximumSlowdown: TimeInterval = 5
 
     public init() {}
 
@@ -22,18 +31,58 @@ public struct LoginThrottle: Sendable {
         case locked(seconds: Int)
     }
 
-    public func verdict(failuresForUser: Int, failuresForAddress: Int, lastFailure: Date?, now: Date) -> Verdict {
-        guard let last = lastFailure else { return .allow }
-        let since = now.timeIntervalSince(last)
-        if failuresForUser >= lockAfter || failuresForAddress >= addressLockAfter {
-            let remaining = lockout - since
-            return remaining > 0 ? .locked(seconds: Int(remaining.rounded(.up))) : .allow
+    /// Failures in the window (since the account's last success), and when the latest was.
+    public struct Failures: Sendable, Equatable {
+        /// This account from this address.
+        public var pair: Int
+        public var lastForPair: Date?
+        /// This account from anywhere.
+        public var account: Int
+        public var lastForAccount: Date?
+        /// This address, any account.
+        public var address: Int
+        public var lastForAddress: Date?
+
+        public init(pair: Int = 0, lastForPair: Date? = nil, account: Int = 0, lastForAccount: Date? = nil,
+                    address: Int = 0, lastForAddress: Date? = nil) {
+            self.pair = pair
+            self.lastForPair = lastForPair
+            self.account = account
+            self.lastForAccount = lastForAccount
+            self.address = address
+            self.lastForAddress = lastForAddress
         }
-        if failuresForUser >= slowAfter {
-            let delay = pow(2, Double(failuresForUser - slowAfter))
-            let remaining = delay - since
-            return remaining > 0 ? .wait(seconds: Int(remaining.rounded(.up))) : .allow
+    }
+
+    public func verdict(_ failures: Failures, now: Date) -> Verdict {
+        var verdict = Verdict.allow
+        func worse(_ other: Verdict) {
+            switch (verdict, other) {
+            case (_, .allow), (.locked, .wait): return
+            case (.locked(let a), .locked(let b)): verdict = .locked(seconds: max(a, b))
+            case (.wait(let a), .wait(let b)): verdict = .wait(seconds: max(a, b))
+            default: verdict = other
+            }
         }
-        return .allow
+        func remaining(_ span: TimeInterval, after last: Date?) -> Int? {
+            guard let last else { return nil }
+            let left = span - now.timeIntervalSince(last)
+            return left > 0 ? Int(left.rounded(.up)) : nil
+        }
+        if failures.address >= addressLockAfter, let seconds = remaining(lockout, after: failures.lastForAddress) {
+            worse(.locked(seconds: seconds))
+        }
+        if failures.pair >= lockAfter {
+            if let seconds = remaining(lockout, after: failures.lastForPair) { worse(.locked(seconds: seconds)) }
+        } else if failures.pair >= slowAfter {
+            if let seconds = remaining(pow(2, Double(failures.pair - slowAfter)), after: failures.lastForPair) {
+                worse(.wait(seconds: seconds))
+            }
+        }
+        if failures.pair == 0, failures.account >= lockAfter,
+           let seconds = remaining(maximumSlowdown, after: failures.lastForAccount) {
+            worse(.wait(seconds: seconds))
+        }
+        return verdict
     }
 }

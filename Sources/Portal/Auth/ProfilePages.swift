@@ -4,8 +4,11 @@ import Store
 
 extension Portal {
     /// The rules every new password must meet; nil when `password` is acceptable, else a locale key.
+    /// OWASP ASVS 2.1.1 (level 2): at least 12 characters.
+    static let minimumPasswordLength = 12
+
     static func passwordProblem(_ password: String, username: String) -> String? {
-        if password.count < 10 { return "password_too_short" }
+        if password.count < Self.minimumPasswordLength { return "password_too_short" }
         if password.count > 256 { return "password_too_long" }
         if password.lowercased().contains(username.lowercased()) { return "password_contains_username" }
         if Set(password).count < 4 { return "password_too_simple" }

@@ -86,7 +86,35 @@ public struct BufferedLogHandler: LogHandler {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { _, new in new } }
         let details = all.isEmpty ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        sink.append("\(Timestamp.now()) \(event.level) \(label):\(details) \(event.message)", urgent: event.level >= .warning)
+        let line = LogText.escaped("\(label):\(details) \(event.message)")
+        sink.append("\(Timestamp.now()) \(event.level) \(line)", urgent: event.level >= .warning)
+    }
+}
+
+/// Log lines carry text from outside (file names, paths, user agents, messages of readers):
+/// every control character is written as an escape (`\n`, `\r`, `\t`, `\u{1B}`…) and a backslash
+/// doubled, so no value can forge a line, colour a terminal, or be mistaken for an escape.
+enum LogText {
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\\": out += "\\\\"
+            case _ where needsEscape(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) || scalar == "\\"
+            || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 }
 

@@ -80,7 +80,7 @@ public final class PortalMetrics: Sendable {
 extension Portal {
     /// `/metrics` for loopback and `--metrics-from`; a 404 like any missing page for the rest.
     func metricsPage(_ request: Request) throws -> Response {
-        guard AddressRange.any(metrics.allowed, contains: request.remoteAddress) else {
+        guard AddressRange.any(metrics.allowed, contains: request.peerAddress) else {
             throw HTTPError(404, "No page at this address.")
         }
         return Response(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8",

@@ -48,6 +48,14 @@ extension Portal {
     /// before routing), one that says the upload limit — in the visitor's language when the
     /// request is known, else in both; any other error as usual.
     public func uploadAwareErrorPage(_ error: HTTPError, _ request: Request?) -> Response {
+        let middleware = PortalMiddleware(trustedProxies: trustedProxies, secureCookies: sessionPolicy.secureCookies)
+        let resolved = request.map { ClientAddress.resolve($0, trusting: trustedProxies) }
+        var response = uploadAwareErrorBody(error, resolved)
+        if let resolved { middleware.finish(&response, for: resolved) }
+        return response
+    }
+
+    private func uploadAwareErrorBody(_ error: HTTPError, _ request: Request?) -> Response {
         guard error.status == 413, request.map({ $0.path.hasSuffix("/upload") }) ?? true else { return errorPage(error, request) }
         let megabytes = maxUploadMegabytes
         if let request {
