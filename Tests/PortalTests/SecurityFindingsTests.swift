@@ -101,4 +101,55 @@ import Testing
         #expect(try fixture.signIn("syt.viewer", "wrong-password", client: "10.99.9.9", peer: "10.40.0.4").status == 401)
         #expect(try fixture.attemptAddresses("syt.viewer") == ["10.40.0.4"])
     }
+
+    @Test func aViewOnlyGrantYieldsNoMachineReadableFeatures() throws {
+        let fixture = try ProxyFixture()
+        try fixture.database.write { db in
+            try db.execute(sql: """
+                UPDATE layer_grants SET permission = 'view'
+                WHERE layer_id = (SELECT id FROM layers WHERE slug = 'quy-hoach-su-dung-dat')
+                """)
+        }
+        let feature = try #require(try fixture.database.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT f.id FROM features f JOIN layers l ON l.published_version_id = f.version_id
+                WHERE l.slug = 'quy-hoach-su-dung-dat' ORDER BY f.id LIMIT 1
+                """)
+        })
+        var viewer = Browser(fixture)
+        #expect(try viewer.signIn("sxd.viewer").status == 303)
+        #expect(try viewer.get("/layers/quy-hoach-su-dung-dat/features/\(feature)").status == 200, "the page is a view")
+        let json = try viewer.get("/layers/quy-hoach-su-dung-dat/features/\(feature).geojson")
+        let missing = try viewer.get("/layers/khong-ton-tai/features/\(feature).geojson")
+        #expect(json.status == 404 && missing.status == 404)
+        #expect(json.text.replacingOccurrences(of: "quy-hoach-su-dung-dat", with: "X")
+                == missing.text.replacingOccurrences(of: "khong-ton-tai", with: "X"))
+        #expect(try viewer.get("/layers/quy-hoach-su-dung-dat/download.geojson").status == 404)
+        // With the download right, both are there.
+        var owner = Browser(fixture)
+        #expect(try owner.signIn("stnmt.viewer").status == 303)
+        #expect(try owner.get("/layers/quy-hoach-su-dung-dat/features/\(feature).geojson").status == 200)
+    }
+
+    @Test func currentPasswordGuessesOnTheProfileAreThrottled() throws {
+        let fixture = try ProxyFixture()
+        var browser = Browser(fixture, address: "10.13.7.7")
+        #expect(try browser.signIn("syt.editor").status == 303)
+        var statuses: [Int] = []
+        for _ in 0..<5 {
+            let page = try browser.get("/profile")
+            let response = try browser.post("/profile/password", [("csrf", Browser.csrf(in: page) ?? ""), ("current", "doan-thu-\(statuses.count)"),
+                                                                 ("new", "a-new-long-pass-9"), ("confirm", "a-new-long-pass-9")])
+            statuses.append(response.status)
+        }
+        #expect(statuses.prefix(3).allSatisfy { $0 == 400 }, "\(statuses)")
+        #expect(statuses.dropFirst(3).allSatisfy { $0 == 429 }, "after three wrong guesses the next wait: \(statuses)")
+        // The right password waits too while throttled, and changes nothing.
+        let page = try browser.get("/profile")
+        let right = try browser.post("/profile/password", [("csrf", Browser.csrf(in: page) ?? ""), ("current", fixture.demoPassword),
+                                                          ("new", "a-new-long-pass-9"), ("confirm", "a-new-long-pass-9")])
+        #expect(right.status == 429)
+        var fresh = Browser(fixture, address: "10.13.7.8")
+        #expect(try fresh.signIn("syt.editor").status == 303, "the old password still works")
+    }
 }

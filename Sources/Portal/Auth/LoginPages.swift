@@ -50,12 +50,7 @@ extension Portal {
             return renderLogin(request, error: localizer.text("login_failed", language), username: "", status: 400)
         }
         let now = Date()
-        let recent = try loginAttempts.recentFailures(username: username, clientAddress: request.remoteAddress,
-                                                      since: now.addingTimeInterval(-loginThrottle.window))
-        let failures = LoginThrottle.Failures(pair: recent.pair, lastForPair: recent.lastForPair,
-                                              account: recent.account, lastForAccount: recent.lastForAccount,
-                                              address: recent.address, lastForAddress: recent.lastForAddress)
-        switch loginThrottle.verdict(failures, now: now) {
+        switch try throttleVerdict(username: username, request, now: now) {
         case .allow:
             break
         case .wait(let seconds):
@@ -94,6 +89,17 @@ extension Portal {
               actor: Actor(userID: user.id, username: user.username, displayName: user.displayName,
                            agencyID: user.agencyID, agencyCode: agencyCode, role: user.role))
         return response
+    }
+
+    /// What the throttle says of a password check for `username` from the request's client now
+    /// (sign-ins and the current-password check of the profile page count alike).
+    func throttleVerdict(username: String, _ request: Request, now: Date) throws -> LoginThrottle.Verdict {
+        let recent = try loginAttempts.recentFailures(username: username, clientAddress: request.remoteAddress,
+                                                      since: now.addingTimeInterval(-loginThrottle.window))
+        let failures = LoginThrottle.Failures(pair: recent.pair, lastForPair: recent.lastForPair,
+                                              account: recent.account, lastForAccount: recent.lastForAccount,
+                                              address: recent.address, lastForAddress: recent.lastForAddress)
+        return loginThrottle.verdict(failures, now: now)
     }
 
     /// `POST /logout`.

@@ -48,7 +48,21 @@ extension Portal {
         try requireCSRF(request, fields)
         let language = Localizer.language(for: request)
         func field(_ name: String) -> String { fields.first { $0.name == name }?.value ?? "" }
+        // Guessing the current password here is guessing a sign-in: the same throttle, the same count.
+        let now = Date()
+        switch try throttleVerdict(username: actor.username, request, now: now) {
+        case .allow:
+            break
+        case .wait(let seconds):
+            audit(request, "password.change_throttled", target: actor.username, detail: "wait \(seconds)s")
+            return try profile(request, error: String(format: localizer.text("login_wait", language), seconds), status: 429)
+        case .locked(let seconds):
+            audit(request, "password.change_throttled", target: actor.username, detail: "locked \(seconds)s")
+            return try profile(request, error: String(format: localizer.text("login_locked", language), max(1, (seconds + 59) / 60)),
+                               status: 429)
+        }
         guard let user = try users.find(id: actor.userID), Passwords.verify(field("current"), against: user.passwordHash) else {
+            try loginAttempts.record(username: actor.username, clientAddress: request.remoteAddress, at: now, success: false)
             audit(request, "password.change_failed", target: actor.username, detail: "wrong current password")
             return try profile(request, error: localizer.text("password_current_wrong", language), status: 400)
         }

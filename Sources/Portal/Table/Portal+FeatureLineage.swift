@@ -16,18 +16,18 @@ extension Portal {
     /// (`.viewData`) and it still holds the feature. Features of versions never published
     /// (pending, rejected) get the 404 of a missing layer, like everything else: a redirect
     /// would tell outsiders what the unpublished versions hold.
-    func lookUpFeature(_ request: Request) throws -> FeatureLookup {
+    func lookUpFeature(_ request: Request, published action: LayerAction = .viewData) throws -> FeatureLookup {
         let feature = try requestedFeature(request)
         let slug = request.parameters["slug"] ?? ""
         let missing = HTTPError(404, "no such layer")
         do {
-            let (layer, version) = try authorizedVersion(slug, number: feature.versionNumber, request, published: .viewData)
+            let (layer, version) = try authorizedVersion(slug, number: feature.versionNumber, request, published: action)
             if let version, version.id == feature.versionID, layer.id == feature.layerID {
                 return .found(layer, version, feature)
             }
         } catch let error as HTTPError where error.status == 404 {}
         do {
-            let (layer, published) = try authorizedVersion(slug, number: nil, request, published: .viewData)
+            let (layer, published) = try authorizedVersion(slug, number: nil, request, published: action)
             guard let published, layer.id == feature.layerID, published.id != feature.versionID,
                   try VersionRepository(database).find(layerID: layer.id, number: feature.versionNumber)?.status == .superseded,
                   let counterpart = try FeatureRepository(database).featureID(fid: feature.fid, versionID: published.id) else {

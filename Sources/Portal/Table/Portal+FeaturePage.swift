@@ -31,8 +31,10 @@ extension Portal {
 
     /// `/layers/{slug}/features/{id}.geojson`: the feature as a GeoJSON Feature (EPSG:4326);
     /// like the page, an old link leads to the published version's feature.
+    /// One feature as GeoJSON: geometry and attributes in a machine-readable form, so it needs
+    /// the download right (a view-only grant shows the feature page, not this).
     func featureGeoJSON(_ request: Request) throws -> Response {
-        switch try lookUpFeature(request) {
+        switch try lookUpFeature(request, published: .download) {
         case .moved(let location):
             return .redirect(to: location + ".geojson")
         case .found(_, _, let feature):
