@@ -39,14 +39,14 @@ import Testing
         let last = result.1.split(separator: "\n").last.map(String.init) ?? ""
         let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
         #expect(Set(object?.keys.map { $0 } ?? []) == ["layer", "version", "status", "features", "bbox", "source_srid", "encoding", "warnings"])
-        #expect(object?["layer"] as? String == "truong-hoc" && object?["version"] as? Int == 1)
+        #expect(object?["layer"] as? String == "truong-hoc-stnmt" && object?["version"] as? Int == 1)
         #expect(object?["status"] as? String == "pending" && object?["features"] as? Int == 2)
         #expect(object?["bbox"] as? [Double] == [106.1, 21.3, 106.4, 21.5])
         #expect(object?["source_srid"] as? Int == 4326 && object?["encoding"] as? String == "UTF-8")
         #expect((object?["warnings"] as? [String])?.isEmpty == true)
-        let human = try BandoBinary.run(["import", "--db", db, "--agency", "stnmt", "--user", "bien", "--layer", "truong-hoc",
+        let human = try BandoBinary.run(["import", "--db", db, "--agency", "stnmt", "--user", "bien", "--layer", "truong-hoc-stnmt",
                                          folder + "/truong.geojson"])
-        #expect(human.0 == 0 && human.1.contains("Layer truong-hoc: version 2 (pending), 2 point features"))
+        #expect(human.0 == 0 && human.1.contains("Layer truong-hoc-stnmt: version 2 (pending), 2 point features"))
     }
 
     @Test func projectedCSVWithoutSridListsTheVN2000Choices() throws {
@@ -125,16 +125,16 @@ import Testing
         write(Self.schools, to: folder + "/truong.geojson")
         let imported = try BandoBinary.run(["import", "--db", db, "--agency", "stnmt", "--user", "bien", "--json", folder + "/truong.geojson"])
         #expect(imported.0 == 0, "\(imported.2)")
-        let unpublished = try BandoBinary.run(["export", "--db", db, "--layer", "truong"])
+        let unpublished = try BandoBinary.run(["export", "--db", db, "--layer", "truong-stnmt"])
         #expect(unpublished.0 != 0 && unpublished.2.contains("no published version"))
         let database = try SpatialDatabase(path: db)
-        guard case .found(let version) = try LayerRepository(database).lookupVersion(slug: "truong", number: 1) else {
+        guard case .found(let version) = try LayerRepository(database).lookupVersion(slug: "truong-stnmt", number: 1) else {
             Issue.record("version 1 of truong not found")
             return
         }
         try LayerRepository(database).publish(versionID: version.versionID, decidedBy: nil)
         let output = folder + "/xuat.geojson"
-        let exported = try BandoBinary.run(["export", "--db", db, "--layer", "truong", "--format", "geojson", "-o", output])
+        let exported = try BandoBinary.run(["export", "--db", db, "--layer", "truong-stnmt", "--format", "geojson", "-o", output])
         #expect(exported.0 == 0, "\(exported.2)")
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains(#""properties":{"Tên trường":"Trường THCS Lê Lợi","số học sinh":512,"công lập":true}"#))
@@ -143,7 +143,7 @@ import Testing
         #expect(features.count == 2)
         let names = features.compactMap { ($0["properties"] as? [String: Any])?["Tên trường"] as? String }
         #expect(names == ["Trường THCS Lê Lợi", "Trường Tiểu học Kim Sơn"])
-        let toStandardOutput = try BandoBinary.run(["export", "--db", db, "--layer", "truong", "--version", "1"])
+        let toStandardOutput = try BandoBinary.run(["export", "--db", db, "--layer", "truong-stnmt", "--version", "1"])
         #expect(toStandardOutput.0 == 0 && toStandardOutput.1 == text)
         let unknown = try BandoBinary.run(["export", "--db", db, "--layer", "khong-co"])
         #expect(unknown.0 != 0 && unknown.2.contains("there is no layer \"khong-co\""))

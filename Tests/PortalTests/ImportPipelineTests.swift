@@ -331,16 +331,16 @@ func within(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool { abs(a - b) 
         let db = try ImportDatabase(province: false); defer { db.remove() }
         let points = db.file("truong.geojson", featureCollection([("{\"type\":\"Point\",\"coordinates\":[106.1,21.3]}", "{}")]))
         let first = try db.run(points, title: "Trường học")
-        #expect(first.layerSlug == "truong-hoc" && first.layerCreated)
+        #expect(first.layerSlug == "truong-hoc-stnmt" && first.layerCreated)
         let again = try db.run(points, title: "Trường học")
-        #expect(again.layerSlug == "truong-hoc-2")
-        let second = try db.run(points, layer: "truong-hoc")
-        #expect(second.layerSlug == "truong-hoc" && second.versionNumber == 2 && !second.layerCreated && second.status == "pending")
+        #expect(again.layerSlug == "truong-hoc-stnmt-2")
+        let second = try db.run(points, layer: "truong-hoc-stnmt")
+        #expect(second.layerSlug == "truong-hoc-stnmt" && second.versionNumber == 2 && !second.layerCreated && second.status == "pending")
         let line = db.file("duong.geojson", featureCollection([("{\"type\":\"LineString\",\"coordinates\":[[106.1,21.3],[106.2,21.4]]}", "{}")]))
-        #expect(importError { _ = try db.run(line, layer: "truong-hoc") }?.description
-            == "layer truong-hoc holds points but the file holds lines; import it as a new layer")
-        #expect(importError { _ = try db.run(points, layer: "truong-hoc", user: "xaydung", agency: "sxd") }?.description
-            == "layer truong-hoc belongs to agency stnmt, not sxd")
+        #expect(importError { _ = try db.run(line, layer: "truong-hoc-stnmt") }?.description
+            == "layer truong-hoc-stnmt holds points but the file holds lines; import it as a new layer")
+        #expect(importError { _ = try db.run(points, layer: "truong-hoc-stnmt", user: "xaydung", agency: "sxd") }?.description
+            == "layer truong-hoc-stnmt belongs to agency stnmt, not sxd")
         #expect(importError { _ = try db.run(points, user: "xem") }?.description.contains("only editors and admins") == true)
         #expect(importError { _ = try db.run(points, user: "xaydung") }?.description.contains("belongs to agency sxd, not stnmt") == true)
         #expect(importError { _ = try db.run(points, layer: "Trường") } == .invalidSlug("Trường"))
@@ -394,11 +394,11 @@ func within(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool { abs(a - b) 
         let outcome = try db.run(path)
         let export = LayerExport(database: db.database)
         #expect(importError { _ = try export.version(slug: outcome.layerSlug, number: nil) }?.description
-            == "layer truong has no published version; name one with --version N (its versions are 1)")
+            == "layer truong-stnmt has no published version; name one with --version N (its versions are 1)")
         try LayerRepository(db.database).publish(versionID: outcome.versionID, decidedBy: nil)
         let output = db.folder + "/out/truong.geojson"
         try FileManager.default.createDirectory(atPath: db.folder + "/out", withIntermediateDirectories: true)
-        #expect(try export.write(try export.version(slug: "truong", number: nil), to: output) == 2)
+        #expect(try export.write(try export.version(slug: "truong-stnmt", number: nil), to: output) == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: db.folder + "/out") == ["truong.geojson"])
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains(#""properties":{"Tên trường":"Trường THCS Lê Lợi","số học sinh":512,"diện tích":1234.5,"công lập":true,"ghi chú":null}"#))
@@ -410,8 +410,8 @@ func within(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool { abs(a - b) 
         #expect(coordinates.count == 2 && within(coordinates[0], 106.1234567, 1e-7) && within(coordinates[1], 21.3456789, 1e-7))
         let second = features.last?["properties"] as? [String: Any]
         #expect(second?["ghi chú"] as? String == "mới" && second?["công lập"] as? Bool == false)
-        #expect(importError { _ = try export.version(slug: "truong", number: 7) }?.description
-            == "layer truong has no version 7 (its versions are 1)")
+        #expect(importError { _ = try export.version(slug: "truong-stnmt", number: 7) }?.description
+            == "layer truong-stnmt has no version 7 (its versions are 1)")
         #expect(importError { _ = try export.version(slug: "khong-co", number: nil) } == .unknownLayer("khong-co"))
     }
 }

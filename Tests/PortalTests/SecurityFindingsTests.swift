@@ -152,4 +152,20 @@ import Testing
         var fresh = Browser(fixture, address: "10.13.7.8")
         #expect(try fresh.signIn("syt.editor").status == 303, "the old password still works")
     }
+
+    @Test func aNewLayersSlugTellsNothingOfHiddenLayers() throws {
+        let fixture = try ProxyFixture()
+        let path = fixture.folder + "/diem.geojson"
+        try #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[106.2,21.3]}}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        func slug(_ title: String) throws -> String {
+            try ImportPipeline(database: fixture.database).run(ImportRequest(path: path, agencyCode: "sxd", username: "sxd.editor",
+                                                                             title: title)).layerSlug
+        }
+        // stnmt keeps a private "diem-quan-trac-moi-truong"; a title nobody used answers the same way.
+        #expect(try slug("Điểm quan trắc môi trường") == "diem-quan-trac-moi-truong-sxd")
+        #expect(try slug("Điểm chưa ai dùng") == "diem-chua-ai-dung-sxd")
+        // Only the agency's own layers, which its editors see, make a suffix.
+        #expect(try slug("Điểm chưa ai dùng") == "diem-chua-ai-dung-sxd-2")
+    }
 }

@@ -223,7 +223,7 @@ struct UploadDeskTests {
         var first = try Browser.signedIn(fixture, "stnmt.editor")
         var second = try Browser.signedIn(fixture, "syt.editor")
         let (firstTitle, firstSlug) = UploadFiles.title("Song song một")
-        let (secondTitle, secondSlug) = UploadFiles.title("Song song hai")
+        let (secondTitle, secondSlug) = UploadFiles.title("Song song hai", agency: "syt")
         let a = try #require(try first.stage((name: "mot.geojson", bytes: UploadFiles.points(Self.names(30))), title: firstTitle))
         let b = try #require(try second.stage((name: "hai.geojson", bytes: UploadFiles.points(Self.names(7))), title: secondTitle))
         #expect(try first.startImport(a, [("srid", "4326"), ("title", firstTitle)]).status == 303)

@@ -158,8 +158,9 @@ enum UploadFiles {
     }
 
     /// A title no other test uses, and the slug the pipeline makes of it.
-    static func title(_ words: String) -> (title: String, slug: String) {
+    /// A unique title and the slug a new layer of `agency` gets from it (the title's, then the agency's code).
+    static func title(_ words: String, agency: String = "stnmt") -> (title: String, slug: String) {
         let suffix = AdminSupport.unique("t").dropFirst(2)
-        return ("\(words) \(suffix)", ImportDecisions.slug(from: "\(words) \(suffix)"))
+        return ("\(words) \(suffix)", ImportDecisions.slug(from: "\(words) \(suffix)") + "-" + agency)
     }
 }

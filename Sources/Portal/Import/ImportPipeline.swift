@@ -170,7 +170,10 @@ public struct ImportPipeline: Sendable {
             target = .existingLayer(slug: existing.slug, ownerAgencyID: who.agency.id, kind: validated.kind)
         } else {
             let title = request.title.flatMap { $0.isEmpty ? nil : $0 } ?? ImportDecisions.title(fromFileName: file)
-            let slug = request.layerSlug ?? ImportDecisions.slug(from: title)
+            // A new layer's slug carries its agency's code, so it can only meet the agency's own
+            // layers (which its editors see): whether another agency holds a hidden layer of the
+            // same name changes nothing in the answer.
+            let slug = request.layerSlug ?? ImportDecisions.slug(from: title) + "-" + who.agency.code
             target = .newLayer(slug: slug, uniqueSuffix: request.layerSlug == nil, title: title,
                                ownerAgencyID: who.agency.id, kind: validated.kind)
         }
