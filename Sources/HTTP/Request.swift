@@ -36,6 +36,9 @@ public struct Request: Sendable {
     public var remoteAddress: String
     /// The socket's peer, whatever middleware made of `remoteAddress`.
     public let peerAddress: String
+    /// The application's typed context for this request (who asks, their session, language…),
+    /// resolved once by middleware and read by every handler after it.
+    public var context: (any Sendable)?
     /// Route parameters from `:name` and `*name` pattern segments, filled by the Router.
     public var parameters: [String: String] = [:]
     /// Cookies from the Cookie header.

@@ -52,6 +52,12 @@ public struct Localizer: Sendable {
 
     /// The locale a request asks for: the `lang` cookie, then `Accept-Language`, then Vietnamese.
     public static func language(for request: Request) -> Language {
+        if let context = request.context as? RequestContext { return context.language }
+        return negotiate(request)
+    }
+
+    /// The language of the `lang` cookie, else the best of Accept-Language, else Vietnamese.
+    static func negotiate(_ request: Request) -> Language {
         if let cookie = request.cookies["lang"], let locale = Language(rawValue: cookie) { return locale }
         if let header = request.headers["Accept-Language"] {
             let ranked = header.split(separator: ",").compactMap { part -> (String, Double)? in

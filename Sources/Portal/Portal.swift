@@ -74,7 +74,8 @@ public final class Portal: Sendable {
     /// All routes of the portal.
     public func makeRouter() -> Router {
         let router = Router()
-        router.use(PortalMiddleware(trustedProxies: trustedProxies, secureCookies: sessionPolicy.secureCookies))
+        router.use(PortalMiddleware(trustedProxies: trustedProxies, secureCookies: sessionPolicy.secureCookies,
+                                    resolveContext: { [self] request in RequestContext(resolving: request, in: self) }))
         router.get("/") { [self] request in try home(request) }
         router.get("/login") { [self] request in loginForm(request) }
         router.post("/login") { [self] request in try login(request) }

@@ -7,6 +7,8 @@ struct PortalMiddleware: Middleware {
     var trustedProxies: [AddressRange] = []
     /// Whether cookies are marked Secure without a proxy saying so (`--secure-cookies`): HSTS then.
     var secureCookies = false
+    /// Builds the request's context (session, actor, language) once, for every handler after.
+    var resolveContext: (@Sendable (Request) -> RequestContext)?
 
     /// Only our own scripts and styles; Leaflet sets inline style attributes, hence 'unsafe-inline' for styles.
     static let contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -22,7 +24,8 @@ struct PortalMiddleware: Middleware {
     ]
 
     func handle(_ request: Request, next: Handler) throws -> Response {
-        let request = ClientAddress.resolve(request, trusting: trustedProxies)
+        var request = ClientAddress.resolve(request, trusting: trustedProxies)
+        if let resolveContext { request.context = resolveContext(request) }
         var response: Response
         do {
             response = try next(request)

@@ -26,8 +26,16 @@ extension Portal {
     /// session, disabled user or agency).
     func actor(for request: Request) -> Actor? { signedIn(request)?.actor }
 
-    /// The request's session and actor, when valid; refreshes the idle clock at most once a minute.
+    /// The request's session and actor, when valid: from its context when the middleware has
+    /// resolved it (once per request), else looked up now.
     func signedIn(_ request: Request) -> (session: Session, actor: Actor)? {
+        if let context = request.context as? RequestContext { return context.signedIn }
+        return lookUpSession(request)
+    }
+
+    /// The session of the request's cookie and its actor, when valid; refreshes the idle clock at
+    /// most once a minute.
+    func lookUpSession(_ request: Request) -> (session: Session, actor: Actor)? {
         guard let token = request.cookies[SessionPolicy.cookieName], !token.isEmpty, token.count < 200 else { return nil }
         let hash = Tokens.hash(token)
         guard let (session, user) = try? sessions.find(tokenHash: hash) else { return nil }
