@@ -29,45 +29,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-need_install=()
-command -v wrk >/dev/null 2>&1 || need_install+=(wrk)
-NGINX_BIN="$(command -v nginx || true)"
-[[ -z "$NGINX_BIN" && -x /usr/sbin/nginx ]] && NGINX_BIN=/usr/sbin/nginx
-[[ -z "$NGINX_BIN" ]] && need_install+=(nginx-light)
-command -v curl >/dev/null 2>&1 || need_install+=(curl)
-if ((${#need_install[@]})); then
-    echo "installing ${need_install[*]}" >&2
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >&2
-    NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
-fi
+source bench/lib.sh
+need_tools wrk nginx-light curl
 
 if [[ ! -f "$PUBLIC/$FILE" ]]; then
     echo "no file Public/$FILE to benchmark" >&2
     exit 1
 fi
-
-# Waits until URL answers 200, up to about 20 s.
-wait_for() {
-    local url="$1"
-    for _ in $(seq 1 200); do
-        if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    echo "no answer from $url" >&2
-    return 1
-}
-
-# Runs wrk against URL and prints "REQ_PER_SEC LATENCY_AVG".
-measure() {
-    local url="$1" out
-    out="$(wrk -t2 -c64 -d"${SECS}s" "$url")"
-    echo "$out" >&2
-    local rps latency
-    rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-    latency="$(awk '$1 == "Latency" {print $2; exit}' <<<"$out")"
-    echo "${rps:-0} ${latency:-?}"
-}
 
 echo "building bando (release)" >&2
 swift build -c release --product bando >&2
@@ -84,36 +52,7 @@ kill "$BANDO_PID"
 wait "$BANDO_PID" 2>/dev/null || true
 BANDO_PID=""
 
-mkdir -p "$TMP/nginx"
-cat >"$TMP/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    types {
-        text/html html; text/css css; application/javascript js; application/json json;
-        image/png png; image/svg+xml svg; image/jpeg jpg; text/plain txt;
-    }
-    default_type application/octet-stream;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    client_body_temp_path $TMP/nginx/body;
-    proxy_temp_path $TMP/nginx/proxy;
-    fastcgi_temp_path $TMP/nginx/fastcgi;
-    uwsgi_temp_path $TMP/nginx/uwsgi;
-    scgi_temp_path $TMP/nginx/scgi;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        location /static/ { alias $PUBLIC/; }
-    }
-}
-CONF
-"$NGINX_BIN" -c "$TMP/nginx.conf" -p "$TMP/nginx" 2>>"$TMP/nginx/error.log" &
-NGINX_PID=$!
+start_nginx "$TMP" "$NGINX_PORT" "location /static/ { alias $PUBLIC/; }"
 wait_for "http://127.0.0.1:$NGINX_PORT/static/$FILE"
 read -r NGINX_RPS NGINX_LAT < <(measure "http://127.0.0.1:$NGINX_PORT/static/$FILE")
 kill "$NGINX_PID"

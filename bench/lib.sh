@@ -1,0 +1,92 @@
+# Shared by the bench/ scripts: tools, waiting for a server, wrk, nginx. Sourced, not run.
+
+# Installs the Debian packages whose commands are missing (command name = package name, except nginx).
+need_tools() {
+    local missing=()
+    for tool in "$@"; do
+        case "$tool" in
+            nginx-light) [[ -x "$(command -v nginx || echo /usr/sbin/nginx)" ]] || missing+=(nginx-light) ;;
+            gdal-bin) command -v ogr2ogr >/dev/null 2>&1 || missing+=(gdal-bin) ;;
+            time) [[ -x /usr/bin/time ]] || missing+=(time) ;;
+            *) command -v "$tool" >/dev/null 2>&1 || missing+=("$tool") ;;
+        esac
+    done
+    if ((${#missing[@]})); then
+        echo "installing ${missing[*]}" >&2
+        apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    fi
+    NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
+}
+
+# Waits until URL answers 200, up to about 20 s.
+wait_for() {
+    local url="$1"
+    for _ in $(seq 1 200); do
+        if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    echo "no answer from $url" >&2
+    return 1
+}
+
+# A wrk script that cycles through the paths of FILE (one per line).
+write_wrk_script() {
+    local paths="$1" out="$2"
+    {
+        echo "local paths = {"
+        sed 's/.*/  "&",/' "$paths"
+        echo "}"
+        echo 'local i = 0'
+        echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'
+    } >"$out"
+}
+
+# Runs wrk -t2 -c${CONNECTIONS:-64} against BASE (with an optional script) and prints "REQ_PER_SEC LATENCY_AVG".
+measure() {
+    local base="$1" script="${2:-}" out
+    if [[ -n "$script" ]]; then
+        out="$(wrk -t2 -c"${CONNECTIONS:-64}" -d"${SECS:-10}s" -s "$script" "$base")"
+    else
+        out="$(wrk -t2 -c"${CONNECTIONS:-64}" -d"${SECS:-10}s" "$base")"
+    fi
+    echo "$out" >&2
+    local rps latency
+    rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+    latency="$(awk '$1 == "Latency" {print $2; exit}' <<<"$out")"
+    echo "${rps:-0} ${latency:-?}"
+}
+
+# Starts nginx (one worker, access log off) on 127.0.0.1:PORT with LOCATION inside its server;
+# sets NGINX_PID. Its files live under DIR/nginx.
+start_nginx() {
+    local dir="$1" port="$2" location="$3"
+    mkdir -p "$dir/nginx"
+    cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $dir/nginx/nginx.pid;
+error_log $dir/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    types { image/png png; text/css css; application/javascript js; text/html html; }
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path $dir/nginx/body;
+    proxy_temp_path $dir/nginx/proxy;
+    fastcgi_temp_path $dir/nginx/fastcgi;
+    uwsgi_temp_path $dir/nginx/uwsgi;
+    scgi_temp_path $dir/nginx/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        $location
+    }
+}
+CONF
+    "$NGINX_BIN" -c "$dir/nginx.conf" -p "$dir/nginx" 2>>"$dir/nginx/error.log" &
+    NGINX_PID=$!
+    sleep 0.3
+}
