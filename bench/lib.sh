@@ -62,6 +62,7 @@ measure() {
 start_nginx() {
     local dir="$1" port="$2" location="$3"
     mkdir -p "$dir/nginx"
+    chmod o+rx "$dir"   # nginx's workers run as nobody; mktemp's folder is the owner's alone
     cat >"$dir/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;

@@ -16,6 +16,7 @@ import Synchronization
 //   │                └──────────────────────────────────┤
 //   │                                                   │ complete request
 //   │                                                   ▼
+//   │                            a route declared inline (never blocks): answered here at once
 //   │                            queue full or client over its share: 503 at once (I/O thread)
 //   │                            else busy: the handler runs on a handler thread, then
 //   │                            parks the response in writing (EPOLLOUT)

@@ -20,7 +20,7 @@ public protocol Middleware: Sendable {
 /// `bodyLimit(_:_:)` answers it from the request head alone, so the server refuses an oversized
 /// body before buffering any of it.
 public final class Router: Sendable {
-    private let state = Mutex(State())
+    private let state = ReadWriteLock(State())
     /// The body limit of routes that do not declare one: enough for any form of the portal.
     public let defaultBodyLimit: Int
 
@@ -28,23 +28,39 @@ public final class Router: Sendable {
         self.defaultBodyLimit = defaultBodyLimit
     }
 
-    public func add(_ method: HTTPMethod, _ pattern: String, maxBody: Int? = nil, _ handler: @escaping Handler) {
+    /// `inline` declares a handler that never blocks (it answers from memory or a small local
+    /// file): the server may run it on the I/O thread and spare the hand-off to a handler thread.
+    public func add(_ method: HTTPMethod, _ pattern: String, maxBody: Int? = nil, inline: Bool = false,
+                    _ handler: @escaping Handler) {
         let segments = Self.segments(of: pattern)
         let limit = maxBody ?? defaultBodyLimit
-        state.withLock { $0.root.insert(segments[...], method: method, handler: Route(handler: handler, maxBody: limit, pattern: pattern)) }
+        let route = Route(handler: handler, maxBody: limit, pattern: pattern, inline: inline)
+        state.write { $0.root.insert(segments[...], method: method, handler: route) }
+    }
+
+    /// Whether the route `method` and `path` reach was declared `inline`.
+    public func isInline(_ method: HTTPMethod, _ path: String) -> Bool {
+        let segments = Self.segments(of: path)
+        return state.read { state in
+            var parameters: [String: String] = [:]
+            guard let node = state.root.match(segments[...], parameters: &parameters) else { return false }
+            return (node.handlers[method] ?? (method == .HEAD ? node.handlers[.GET] : nil))?.inline ?? false
+        }
     }
 
     /// The body limit of the route `method` and `path` reach; the default one for no route (the
     /// request will get 404 or 405 anyway).
     public func bodyLimit(_ method: HTTPMethod, _ path: String) -> Int {
         let segments = Self.segments(of: path)
-        return state.withLock { state in
+        return state.read { state in
             var parameters: [String: String] = [:]
             return state.root.match(segments[...], parameters: &parameters)?.handlers[method]?.maxBody
         } ?? defaultBodyLimit
     }
 
-    public func get(_ pattern: String, _ handler: @escaping Handler) { add(.GET, pattern, handler) }
+    public func get(_ pattern: String, inline: Bool = false, _ handler: @escaping Handler) {
+        add(.GET, pattern, inline: inline, handler)
+    }
     public func post(_ pattern: String, maxBody: Int? = nil, _ handler: @escaping Handler) {
         add(.POST, pattern, maxBody: maxBody, handler)
     }
@@ -58,7 +74,7 @@ public final class Router: Sendable {
 
     /// Adds middleware around every matched handler, inside the middleware added before it.
     public func use(_ middleware: Middleware) {
-        state.withLock { $0.middleware.append(middleware) }
+        state.write { $0.middleware.append(middleware) }
     }
 
     /// The composed responder: throws 404 when no route matches the path, 405 (with `Allow`) when
@@ -69,7 +85,7 @@ public final class Router: Sendable {
 
     private func respond(to request: Request) throws -> Response {
         let segments = Self.segments(of: request.path)
-        let found = state.withLock { state -> (Route, [String: String], [Middleware])? in
+        let found = state.read { state -> (Route, [String: String], [Middleware])? in
             var parameters: [String: String] = [:]
             guard let node = state.root.match(segments[...], parameters: &parameters) else { return nil }
             let route = node.handlers[request.method] ?? (request.method == .HEAD ? node.handlers[.GET] : nil)
@@ -98,7 +114,7 @@ public final class Router: Sendable {
     }
 
     private func notFoundOrNotAllowed(_ segments: [Substring]) -> HTTPError {
-        let allowed = state.withLock { state -> [HTTPMethod] in
+        let allowed = state.read { state -> [HTTPMethod] in
             var parameters: [String: String] = [:]
             guard let node = state.root.match(segments[...], parameters: &parameters) else { return [] }
             return HTTPMethod.allCases.filter { node.handlers[$0] != nil }
@@ -123,6 +139,7 @@ public final class Router: Sendable {
         var handler: Handler
         var maxBody: Int
         var pattern: String
+        var inline: Bool
     }
 
     /// A trie node: literal children, parameter children (by name), one catch-all.

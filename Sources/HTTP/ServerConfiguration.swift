@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var bodyLimit: (@Sendable (HTTPMethod, String, HTTPHeaders) -> Int)?
     /// Headers added to every response that does not set them, error pages and refusals included.
     public var responseHeaders: HTTPHeaders
+    /// Whether a request's handler never blocks and may run on the I/O thread that parsed it
+    /// (`Router.isInline`); nil: every handler runs on the handler pool.
+    public var runsInline: (@Sendable (HTTPMethod, String) -> Bool)?
     public var maxRequestLineBytes: Int
     public var maxHeaderBytes: Int
     public var maxHeaderCount: Int
@@ -56,6 +59,7 @@ public struct ServerConfiguration: Sendable {
         self.isTrustedClient = { _ in false }
         self.bodyLimit = nil
         self.responseHeaders = HTTPHeaders()
+        self.runsInline = nil
         self.maxRequestLineBytes = maxRequestLineBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount

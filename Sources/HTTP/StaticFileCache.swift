@@ -52,12 +52,12 @@ final class StaticFileCache: Sendable {
         }
     }
 
-    private let state = Mutex<(entries: [String: Entry], bytes: Int)>(([:], 0))
+    private let state = ReadWriteLock<(entries: [String: Entry], bytes: Int)>(([:], 0))
 
     subscript(relativePath: String) -> Entry? {
-        get { state.withLock { $0.entries[relativePath] } }
+        get { state.read { $0.entries[relativePath] } }
         set {
-            state.withLock { state in
+            state.write { state in
                 if let old = state.entries.removeValue(forKey: relativePath) { state.bytes -= old.footprint }
                 guard let newValue else { return }
                 if state.entries.count >= Self.maxEntries || state.bytes + newValue.footprint > Self.maxTotalBytes {
@@ -73,7 +73,7 @@ final class StaticFileCache: Sendable {
     func gzipped(_ relativePath: String, _ entry: Entry) -> [UInt8]? {
         if let packed = entry.gzipped { return packed }
         guard let bytes = entry.bytes, let packed = Gzip.compress(bytes) else { return nil }
-        state.withLock { state in
+        state.write { state in
             guard var current = state.entries[relativePath], current.etag == entry.etag, current.gzipped == nil else { return }
             current.gzipped = packed
             state.entries[relativePath] = current

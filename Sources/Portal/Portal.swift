@@ -89,10 +89,10 @@ public final class Portal: Sendable {
         router.get("/healthz") { [self] request in health(request) }
         router.get("/metrics") { [self] request in try metricsPage(request) }
         router.get("/lang/:code") { request in Self.switchLanguage(request) }
-        router.get("/static/*path") { [self] request in
+        router.get("/static/*path", inline: true) { [self] request in
             staticFiles.respond(to: request, relativePath: request.parameters["path"] ?? "")
         }
-        router.get("/vendor/leaflet/*path") { [self] request in
+        router.get("/vendor/leaflet/*path", inline: true) { [self] request in
             vendorFiles.respond(to: request, relativePath: request.parameters["path"] ?? "")
         }
         registerMapRoutes(on: router)

@@ -114,7 +114,17 @@ public struct LayerRepository: Sendable {
 
     /// One layer by slug whatever its visibility, with the grant `agencyID` holds on it — for the
     /// access policy to decide on. Never show its result without asking the policy.
+    /// Answered from memory while no commit has changed the layers' tables since it was read.
     public func findForAccess(slug: String, agencyID: Int64?) throws(StoreError) -> (layer: LayerSummary, grant: GrantPermission?)? {
+        let key = LayerFactsCache.AccessKey(slug: slug, agencyID: agencyID)
+        if let cached = database.layerFacts.access(key) { return cached }
+        let revision = database.layerFacts.current
+        let found = try readForAccess(slug: slug, agencyID: agencyID)
+        database.layerFacts.store(key, found, readAt: revision)
+        return found
+    }
+
+    private func readForAccess(slug: String, agencyID: Int64?) throws(StoreError) -> (layer: LayerSummary, grant: GrantPermission?)? {
         try database.read { db in
             guard let row = try Row.fetchOne(db, sql: "\(Self.summarySelect) WHERE l.slug = ? AND \(Self.readyCondition)", arguments: [slug]) else {
                 return nil

@@ -14,6 +14,8 @@ public final class SpatialDatabase: Sendable {
     public let pool: DatabasePool
     /// Where the file lives.
     public let path: String
+    /// Layer facts read on every request, valid until a commit changes their tables.
+    let layerFacts = LayerFactsCache()
 
     /// Opens (creating if needed) the database at `path`, with SpatiaLite loaded in every connection.
     /// `spatialiteModule` is the extension to load; only tests name another.
@@ -29,6 +31,7 @@ public final class SpatialDatabase: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            pool.add(transactionObserver: RevisionObserver(layerFacts), extent: .databaseLifetime)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {

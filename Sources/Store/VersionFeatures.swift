@@ -111,8 +111,13 @@ extension FeatureRepository {
 
 extension LayerRepository {
     /// The published version id and stored style of a layer; nil when there is no such layer.
+    /// Answered from memory while no commit has changed the layers' tables since it was read.
     public func mapState(layerID: Int64) throws(StoreError) -> LayerMapState? {
-        try mapStates(layerIDs: [layerID])[layerID]
+        if let cached = database.layerFacts.mapState(layerID) { return cached }
+        let revision = database.layerFacts.current
+        let state = try mapStates(layerIDs: [layerID])[layerID]
+        database.layerFacts.store(layerID, state, readAt: revision)
+        return state
     }
 
     /// `mapState` for several layers at once, by layer id.

@@ -99,8 +99,12 @@ struct Serve: ParsableCommand {
             if let workers = workers ?? env["BANDO_WORKERS"].flatMap(Int.init), workers > 0 { configuration.workers = workers }
             let router = portal.makeRouter()
             configuration.bodyLimit = portal.bodyLimit(router)
+            configuration.runsInline = { method, path in router.isInline(method, path) }
             configuration.responseHeaders = Portal.securityHeaders
-            configuration.isTrustedClient = { AddressRange.any(proxies, contains: $0) }
+            // Trusted proxies and the machine itself (a local reverse proxy, monitors) carry many
+            // clients: the per-address caps would throttle all of them as one.
+            let exempt = proxies + AddressRange.loopback
+            configuration.isTrustedClient = { AddressRange.any(exempt, contains: $0) }
             let accessLogger = logger
             let server = HTTPServer(
                 configuration: configuration, handler: router.handler,

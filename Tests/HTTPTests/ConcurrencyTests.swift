@@ -34,6 +34,7 @@ import Testing
     static func router(_ gate: Gate) -> Router {
         let router = Router()
         router.get("/hello") { _ in .text("hello") }
+        router.get("/static", inline: true) { _ in .text("from the I/O thread") }
         router.get("/block") { _ in
             gate.pass()
             return .text("unblocked")
@@ -178,5 +179,24 @@ import Testing
             try broken.send("BROKEN\r\n\r\n")
             #expect(try broken.readResponse().headers["X-Frame-Options"] == "DENY")
         }
+    }
+
+    @Test func inlineRoutesAnswerWhileEveryHandlerThreadIsHeld() throws {
+        let gate = Gate()
+        let router = Self.router(gate)
+        try withServer({ $0.workers = 1; $0.maxQueuedRequests = 0; $0.runsInline = { router.isInline($0, $1) } },
+                       handler: router.handler) { port, _ in
+            let blocked = try RawClient(port: port, timeout: 10)
+            try blocked.send(get("/block"))
+            #expect(gate.waitForArrivals(1))
+            let client = try RawClient(port: port, timeout: 5)
+            try client.send(get("/static"))
+            #expect(try client.readResponse().text == "from the I/O thread")
+            try client.send(get("/hello"))
+            #expect(try client.readResponse().status == 503, "a blocking route still needs a handler thread")
+            gate.open(1)
+            #expect(try blocked.readResponse().status == 200)
+        }
+        #expect(router.isInline(.GET, "/static") && router.isInline(.HEAD, "/static") && !router.isInline(.GET, "/hello"))
     }
 }
