@@ -268,7 +268,9 @@ struct JSONParser {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: buffer, as: UTF8.self).precomposedStringWithCanonicalMapping
+                let text = String(decoding: buffer, as: UTF8.self)
+                // ASCII is already NFC; only other text pays for the normalization.
+                return buffer.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { throw failure("the text ends inside a string") }
                 let escape = bytes[index]
