@@ -74,13 +74,14 @@ extension EventLoop {
             send(connection, responder.respond(to: event, remoteAddress: connection.remoteAddress, draining: isDraining))
             return
         }
-        let accepted = handlers.submit(client: connection.remoteAddress) { [self] in
+        let accepted = handlers.submit(client: connection.remoteAddress, { [self] in
             let result = responder.respond(to: event, remoteAddress: connection.remoteAddress, draining: isDraining)
             connection.output = result.0
             connection.log = result.1
+        }, then: { [self] in
             // Writing belongs to the I/O threads: arm for writability, and one of them sends it.
             park(connection, .writing(lastProgress: Socket.now()), events: Self.writeEvents)
-        }
+        })
         if !accepted {
             send(connection, responder.refused(event, remoteAddress: connection.remoteAddress))
         }

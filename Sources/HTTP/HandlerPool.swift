@@ -24,6 +24,7 @@ final class HandlerPool: @unchecked Sendable {
     struct Job {
         let client: String
         let run: () -> Void
+        let then: () -> Void
     }
 
 
@@ -41,8 +42,10 @@ final class HandlerPool: @unchecked Sendable {
         pool = WorkerPool(threads: threadCount, name: "http-handler") { [self] in self.work() }
     }
 
-    /// Queues `run`; false (and nothing queued) when the pool is full or the client is over its share.
-    func submit(client: String, _ run: @escaping () -> Void) -> Bool {
+    /// Queues `run`; false (and nothing queued) when the pool is full or the client is over its
+    /// share. `then` runs on the same thread once the job's slot is given back (so a client that
+    /// has its answer can never find its own finished request still counted against it).
+    func submit(client: String, _ run: @escaping () -> Void, then: @escaping () -> Void = {}) -> Bool {
         lock.withLock {
             guard !stopped else { return false }
             let busy = running + queue.count - head
@@ -53,7 +56,7 @@ final class HandlerPool: @unchecked Sendable {
                 guard mine < perClientLimit else { return false }
                 perClient[client] = mine + 1
             }
-            queue.append(Job(client: counted ? client : "", run: run))
+            queue.append(Job(client: counted ? client : "", run: run, then: then))
             lock.signal()
             return true
         }
@@ -82,6 +85,7 @@ final class HandlerPool: @unchecked Sendable {
                     perClient[job.client] = left > 0 ? left : nil
                 }
             }
+            job.then()
         }
     }
 

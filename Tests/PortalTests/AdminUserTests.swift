@@ -111,13 +111,16 @@ import Store
         #expect(try again.signIn(user.username).status == 403)
         #expect(try admin.send("/admin/agencies/stnmt/users/\(user.username)/enable").status == 303)
         #expect(try again.signIn(user.username).status == 303)
-        #expect(try admin.send("/admin/agencies/stnmt/users/\(user.username)/role", [("role", "approver")]).status == 303)
-        #expect(try AdminSupport.user(demo, user.username)?.role == .approver)
-        let refused = try admin.send("/admin/agencies/stnmt/users/\(user.username)/role", [("role", "sysadmin")])
-        #expect(refused.status == 400 && refused.text.contains("Vai trò: giá trị không hợp lệ."))
-        #expect(try AdminSupport.user(demo, user.username)?.role == .approver)
+        #expect(try admin.send("/admin/agencies/stnmt/users/\(user.username)/role", [("role", "editor")]).status == 303)
+        #expect(try AdminSupport.user(demo, user.username)?.role == .editor)
+        // Separation of duties: the approver and admin roles are the sysadmin's to grant.
+        for role in ["approver", "admin", "sysadmin"] {
+            let refused = try admin.send("/admin/agencies/stnmt/users/\(user.username)/role", [("role", role)])
+            #expect(refused.status == 400 && refused.text.contains("Vai trò: giá trị không hợp lệ."), "\(role)")
+        }
+        #expect(try AdminSupport.user(demo, user.username)?.role == .editor)
         #expect(try AdminSupport.entries(demo, target: user.username).map { "\($0.action) \($0.username ?? "") \($0.agency ?? "") \($0.detail)" } == [
-            "user.disable stnmt.admin stnmt ", "user.enable stnmt.admin stnmt ", "user.role stnmt.admin stnmt from=viewer; to=approver",
+            "user.disable stnmt.admin stnmt ", "user.enable stnmt.admin stnmt ", "user.role stnmt.admin stnmt from=viewer; to=editor",
         ])
         // Their own account is not theirs to change here.
         #expect(try admin.send("/admin/agencies/stnmt/users/stnmt.admin/role", [("role", "viewer")]).status == 404)

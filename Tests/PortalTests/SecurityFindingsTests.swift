@@ -168,4 +168,35 @@ import Testing
         // Only the agency's own layers, which its editors see, make a suffix.
         #expect(try slug("Điểm chưa ai dùng") == "diem-chua-ai-dung-sxd-2")
     }
+
+    @Test func separationOfDutiesBetweenAgencyAdminsApproversAndTheSysadmin() throws {
+        let fixture = try ProxyFixture()
+        var admin = try Browser.signedIn(fixture, "syt.admin")
+        // An agency admin can neither demote nor reset the password of the agency's approver...
+        let demote = try admin.send("/admin/agencies/syt/users/syt.approver/role", [("role", "viewer")])
+        #expect(demote.status == 400 && demote.text.contains("quản trị hệ thống"))
+        let reset = try admin.send("/admin/agencies/syt/users/syt.approver/password", [("password", "mat-khau-moi-2026")])
+        #expect(reset.status == 403)
+        var approver = Browser(fixture)
+        #expect(try approver.signIn("syt.approver").status == 303, "the approver's password is unchanged")
+        // ...while the sysadmin can.
+        var sysadmin = try Browser.signedIn(fixture, "sysadmin")
+        #expect(try sysadmin.send("/admin/agencies/syt/users/syt.approver/password", [("password", "mat-khau-moi-2026")]).status == 303)
+        // An approver cannot publish a version they uploaded themselves.
+        let path = fixture.folder + "/tram.geojson"
+        try #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[106.2,21.3]}}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let own = try ImportPipeline(database: fixture.database).run(ImportRequest(path: path, agencyCode: "syt", username: "syt.editor",
+                                                                                   title: "Tự duyệt"))
+        #expect(try sysadmin.send("/admin/agencies/syt/users/syt.editor/role", [("role", "approver")]).status == 303)
+        var uploader = try Browser.signedIn(fixture, "syt.editor")
+        let refused = try uploader.send("/layers/\(own.layerSlug)/versions/1/publish")
+        #expect(refused.status == 422 && refused.text.contains("một người duyệt khác phải công bố"))
+        let layerID = try #require(try LayerRepository(fixture.database).findForAccess(slug: own.layerSlug, agencyID: nil)).layer.id
+        #expect(try VersionRepository(fixture.database).find(layerID: layerID, number: 1)?.status == .pending)
+        var other = Browser(fixture)
+        #expect(try other.signIn("syt.approver", "mat-khau-moi-2026").status == 303)
+        #expect(try other.send("/layers/\(own.layerSlug)/versions/1/publish").status == 303)
+        #expect(try VersionRepository(fixture.database).find(layerID: layerID, number: 1)?.status == .published)
+    }
 }

@@ -57,8 +57,17 @@ extension Portal {
 
     /// The roles `actor` may give in `agency`: the four of an agency, and the system administrator's
     /// only in the system agency and only to one who manages agencies.
+    /// Separation of duties: an agency admin hands out viewer and editor only; the approver
+    /// and admin roles (who publish, and who manage accounts) are the sysadmin's to grant.
     func assignableRoles(_ actor: Actor, in agency: Agency) -> [Role] {
+        guard actor.role == .sysadmin else { return [.viewer, .editor] }
         let base: [Role] = [.viewer, .editor, .approver, .admin]
         return agency.isSystem && Policy.can(actor, .manageAgencies) ? base + [.sysadmin] : base
+    }
+
+    /// Whether `actor` may change the role of, or reset the password of, `user`: anyone who
+    /// manages the agency for viewers and editors, the sysadmin alone for approvers and admins.
+    func mayManageDuties(of user: User, _ actor: Actor) -> Bool {
+        actor.role == .sysadmin || ![.approver, .admin, .sysadmin].contains(user.role)
     }
 }

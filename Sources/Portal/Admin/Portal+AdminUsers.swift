@@ -98,6 +98,7 @@ extension Portal {
         let (actor, agency) = try userManager(request)
         let user = try targetUser(request, actor, agency)
         do {
+            guard mayManageDuties(of: user, actor) else { throw FormProblem(field: "admin_field_role", problem: "admin_needs_sysadmin") }
             let role: Role = try form.choice("role", label: "admin_field_role", among: assignableRoles(actor, in: agency))
             if role != user.role {
                 try users.setRole(userID: user.id, role)
@@ -115,6 +116,10 @@ extension Portal {
         let form = try checkedForm(request)
         let (actor, agency) = try userManager(request)
         let user = try targetUser(request, actor, agency)
+        guard mayManageDuties(of: user, actor) else {
+            return try agencyUsers(request, error: message(FormProblem(field: "admin_field_new_password", problem: "admin_needs_sysadmin"),
+                                                           Localizer.language(for: request)), status: 403)
+        }
         let password = form.raw("password")
         if let problem = Self.passwordProblem(password, username: user.username) {
             return try agencyUsers(request, error: message(FormProblem(field: "admin_field_new_password", problem: problem),

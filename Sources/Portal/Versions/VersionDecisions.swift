@@ -6,7 +6,7 @@ extension Portal {
     /// POST `/layers/{slug}/versions/{n}/publish`: the approver makes a pending version the one
     /// everyone allowed to see the layer sees. The previous one is kept as superseded.
     func publishVersion(_ request: Request) throws -> Response {
-        try decide(request, done: "published") { actor, layer, version, _ throws(StoreError) in
+        try decide(request, done: "published", ownWorkForbidden: true) { actor, layer, version, _ throws(StoreError) in
             try VersionRepository(database).publish(
                 layerID: layer.id, number: version.number, userID: actor.userID,
                 audit: decisionAudit(request, actor, "layer.publish", layer, "version \(version.number)"))
@@ -32,7 +32,7 @@ extension Portal {
     /// POST `/layers/{slug}/versions/{n}/rollback`: the approver publishes again a version that
     /// was published before; the rollback is recorded with its note.
     func rollbackVersion(_ request: Request) throws -> Response {
-        try decide(request, done: "rolled_back") { actor, layer, version, form throws(StoreError) in
+        try decide(request, done: "rolled_back", ownWorkForbidden: true) { actor, layer, version, form throws(StoreError) in
             let note = form.text("note")
             try VersionRepository(database).rollback(
                 layerID: layer.id, number: version.number, userID: actor.userID, note: note,
@@ -46,7 +46,9 @@ extension Portal {
     /// The approver's decision on the version of the path: access (`.approve`, else 404), the
     /// CSRF token, the form's own check (the review page again with the problem, 422), then
     /// `change`; a version no longer in the right state answers 409 with the page as it is now.
-    private func decide(_ request: Request, done: String,
+    /// `ownWorkForbidden`: separation of duties — the account that uploaded or edited a version
+    /// (its creator) cannot publish it, nor publish it again; another approver must (422).
+    private func decide(_ request: Request, done: String, ownWorkForbidden: Bool = false,
                         _ change: (Actor, LayerSummary, VersionRecord, AdminForm) throws(StoreError) -> Void,
                         check: (AdminForm, Language) -> String? = { _, _ in nil }) throws -> Response {
         let (layer, version) = try authorizedVersion(request)
@@ -54,6 +56,9 @@ extension Portal {
         let actor = try requireActor(request)
         let form = try checkedForm(request)
         let language = Localizer.language(for: request)
+        if ownWorkForbidden, version.createdBy == actor.username {
+            return try versionReview(request, problem: localizer.text("version_own_work", language), status: 422)
+        }
         if let problem = check(form, language) {
             return try versionReview(request, problem: problem, status: 422)
         }
