@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh pngcheck sqlite3 chromium chromium-driver
 swift build --build-tests
+scripts/fuzz.sh --smoke          # the fuzz targets, once over their seed corpora
 swift test --skip-build
