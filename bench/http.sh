@@ -18,18 +18,8 @@ TMP="$(mktemp -d "${TMPDIR:-/tmp}/bando-bench-http.XXXXXX")"
 BANDO_PID=""
 NGINX_PID=""
 
-cleanup() {
-    for pid in "$BANDO_PID" "$NGINX_PID"; do
-        if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 source bench/lib.sh
+trap 'stop_all "$BANDO_PID" "$NGINX_PID"; rm -rf "$TMP"' EXIT
 need_tools wrk nginx-light curl
 
 if [[ ! -f "$PUBLIC/$FILE" ]]; then

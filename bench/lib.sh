@@ -19,6 +19,16 @@ need_tools() {
     NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 }
 
+# Stops the processes whose ids are given (empty ones skipped) and waits for them.
+stop_all() {
+    for pid in "$@"; do
+        if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+}
+
 # Waits until URL answers 200, up to about 20 s.
 wait_for() {
     local url="$1"

@@ -16,15 +16,8 @@ PORT=18094
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/bando-bench-load.XXXXXX")"
 BANDO_PID=""
 IMPORT_PID=""
-cleanup() {
-    for pid in "$IMPORT_PID" "$BANDO_PID"; do
-        if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 source bench/lib.sh
+trap 'stop_all "$IMPORT_PID" "$BANDO_PID"; rm -rf "$TMP"' EXIT
 need_tools wrk curl python3
 ulimit -n 65536 2>/dev/null || true
 

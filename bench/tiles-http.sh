@@ -19,18 +19,8 @@ TMP="$(mktemp -d "${TMPDIR:-/tmp}/bando-bench-tiles.XXXXXX")"
 BANDO_PID=""
 NGINX_PID=""
 
-cleanup() {
-    for pid in "$BANDO_PID" "$NGINX_PID"; do
-        if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 source bench/lib.sh
+trap 'stop_all "$BANDO_PID" "$NGINX_PID"; rm -rf "$TMP"' EXIT
 need_tools wrk nginx-light curl python3
 
 echo "building bando (release)" >&2

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Mustache
 
 /// The HTML templates of `Templates/`, loaded and checked once at start-up.
@@ -49,27 +50,9 @@ public struct Views: Sendable {
 ///
 /// swift-mustache 2.1.1 escapes per `Character` (grapheme cluster): a `"` or `>` followed by a
 /// combining mark (U+0301) is one grapheme, unequal to `"`, and went out unescaped — opening an
-/// attribute to whatever followed. Escaping the UTF-8 bytes leaves no such gap.
+/// attribute to whatever followed. `HTMLEscape` escapes the UTF-8 bytes and leaves no such gap.
 struct ScalarHTMLEscaping: MustacheContentType {
     static let name = "BANDO_HTML"
 
-    func escapeText(_ text: String) -> String { Self.escape(text) }
-
-    static func escape(_ text: String) -> String {
-        let utf8 = text.utf8
-        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count + 16)
-        for byte in utf8 {
-            switch byte {
-            case 0x26: out += Array("&amp;".utf8)
-            case 0x3C: out += Array("&lt;".utf8)
-            case 0x3E: out += Array("&gt;".utf8)
-            case 0x22: out += Array("&quot;".utf8)
-            case 0x27: out += Array("&#39;".utf8)
-            default: out.append(byte)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    func escapeText(_ text: String) -> String { HTMLEscape.escape(text) }
 }

@@ -125,4 +125,14 @@ public struct LoginFailures: Sendable, Equatable {
     public var lastForAccount: Date?
     public var address: Int
     public var lastForAddress: Date?
+
+    public init(pair: Int = 0, lastForPair: Date? = nil, account: Int = 0, lastForAccount: Date? = nil,
+                address: Int = 0, lastForAddress: Date? = nil) {
+        self.pair = pair
+        self.lastForPair = lastForPair
+        self.account = account
+        self.lastForAccount = lastForAccount
+        self.address = address
+        self.lastForAddress = lastForAddress
+    }
 }

@@ -94,11 +94,8 @@ extension Portal {
     /// What the throttle says of a password check for `username` from the request's client now
     /// (sign-ins and the current-password check of the profile page count alike).
     func throttleVerdict(username: String, _ request: Request, now: Date) throws -> LoginThrottle.Verdict {
-        let recent = try loginAttempts.recentFailures(username: username, clientAddress: request.remoteAddress,
-                                                      since: now.addingTimeInterval(-loginThrottle.window))
-        let failures = LoginThrottle.Failures(pair: recent.pair, lastForPair: recent.lastForPair,
-                                              account: recent.account, lastForAccount: recent.lastForAccount,
-                                              address: recent.address, lastForAddress: recent.lastForAddress)
+        let failures = try loginAttempts.recentFailures(username: username, clientAddress: request.remoteAddress,
+                                                        since: now.addingTimeInterval(-loginThrottle.window))
         return loginThrottle.verdict(failures, now: now)
     }
 

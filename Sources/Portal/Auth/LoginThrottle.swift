@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// When repeated failed sign-ins are slowed, then refused for a while.
 ///
@@ -32,27 +33,7 @@ public struct LoginThrottle: Sendable {
     }
 
     /// Failures in the window (since the account's last success), and when the latest was.
-    public struct Failures: Sendable, Equatable {
-        /// This account from this address.
-        public var pair: Int
-        public var lastForPair: Date?
-        /// This account from anywhere.
-        public var account: Int
-        public var lastForAccount: Date?
-        /// This address, any account.
-        public var address: Int
-        public var lastForAddress: Date?
-
-        public init(pair: Int = 0, lastForPair: Date? = nil, account: Int = 0, lastForAccount: Date? = nil,
-                    address: Int = 0, lastForAddress: Date? = nil) {
-            self.pair = pair
-            self.lastForPair = lastForPair
-            self.account = account
-            self.lastForAccount = lastForAccount
-            self.address = address
-            self.lastForAddress = lastForAddress
-        }
-    }
+    public typealias Failures = LoginFailures
 
     public func verdict(_ failures: Failures, now: Date) -> Verdict {
         var verdict = Verdict.allow
