@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // System libraries.
@@ -27,6 +28,10 @@ let package = Package(
         .target(name: "Geometry"),
         .target(name: "Raster", dependencies: ["CZlibShim"]),
         .target(name: "HTTP", dependencies: ["CZlibShim"]),
+        .target(name: "OIDC", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
 
         // Middle.
         .target(name: "Cartography", dependencies: ["Geometry", "Raster"]),
@@ -42,7 +47,7 @@ let package = Package(
 
         // The application and its executable.
         .target(name: "Portal", dependencies: [
-            "HTTP", "Cartography", "Formats", "Store", "Geometry", "CSodium",
+            "HTTP", "Cartography", "Formats", "Store", "Geometry", "CSodium", "OIDC",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -60,6 +65,10 @@ let package = Package(
         .testTarget(name: "RasterTests", dependencies: ["Raster", "PNGTestSupport"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "OIDCTests", dependencies: [
+            "OIDC", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         .target(name: "FormatsTestSupport", dependencies: [
             "Formats", "Geometry", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], path: "Tests/FormatsTestSupport"),

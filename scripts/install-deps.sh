@@ -12,6 +12,10 @@ if ((${#missing[@]})); then
   echo "Installing Debian packages: ${missing[*]}"
   sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
+  # Glewlwyd (the tests' OpenID provider) asks how to configure its own database; it needs none.
+  if printf '%s\n' "${missing[@]}" | grep -qx glewlwyd; then
+    echo "glewlwyd glewlwyd/config_type select No configuration" | "${sudo_cmd[@]}" debconf-set-selections
+  fi
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 if ! command -v swift >/dev/null 2>&1; then

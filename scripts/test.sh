@@ -2,7 +2,7 @@
 # One command: install what is needed and run every test (unit, store, portal, end-to-end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh pngcheck sqlite3 chromium chromium-driver
+scripts/install-deps.sh pngcheck sqlite3 chromium chromium-driver openssl glewlwyd dbconfig-no-thanks
 swift build --build-tests
 scripts/fuzz.sh --smoke          # the fuzz targets, once over their seed corpora
 swift test --skip-build

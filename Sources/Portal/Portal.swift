@@ -22,6 +22,10 @@ public final class Portal: Sendable {
     let users: UserRepository
     let sessions: SessionRepository
     let loginAttempts: LoginAttemptRepository
+    /// Central accounts tied to local ones, sign-ins under way, officials waiting for a place.
+    let identities: ExternalIdentityRepository
+    /// The OpenID relying party of the current sign-in settings.
+    let sso = SSOService()
     let auditLog: AuditRepository
     let sessionPolicy: SessionPolicy
     let loginThrottle: LoginThrottle
@@ -60,6 +64,7 @@ public final class Portal: Sendable {
         self.users = UserRepository(database)
         self.sessions = SessionRepository(database)
         self.loginAttempts = LoginAttemptRepository(database)
+        self.identities = ExternalIdentityRepository(database)
         self.auditLog = AuditRepository(database)
         self.sessionPolicy = sessionPolicy
         self.loginThrottle = loginThrottle
@@ -80,6 +85,8 @@ public final class Portal: Sendable {
         router.get("/login") { [self] request in loginForm(request) }
         router.post("/login") { [self] request in try login(request) }
         router.post("/logout") { [self] request in try logout(request) }
+        router.get("/login/sso") { [self] request in try startCentralSignIn(request) }
+        router.get("/login/sso/callback") { [self] request in try finishCentralSignIn(request) }
         router.get("/profile") { [self] request in
             try profile(request, message: request.query("changed") == "1"
                         ? localizer.text("password_changed", Localizer.language(for: request)) : nil)

@@ -23,6 +23,9 @@ import Store
         ("/admin/audit.csv", ["sysadmin", "stnmt.admin", "syt.admin"]),
         ("/admin/audit?agency=stnmt", ["sysadmin", "stnmt.admin"]),
         ("/admin/audit.csv?agency=syt", ["sysadmin", "syt.admin"]),
+        // Central sign-in is off in the fixture: its settings are the sysadmin's alone, and
+        // agency admins find its requests only while it is on.
+        ("/admin/sso", ["sysadmin"]),
     ]
 
     /// Everyone who asks: nil is the public.
@@ -69,6 +72,9 @@ import Store
             ("syt.admin", "/admin/agencies/stnmt/layers/\(slug)/grants", [("agency", "syt"), ("permission", "view"), ("reason", "x")]),
             ("sysadmin", "/admin/agencies/stnmt/layers/\(slug)/visibility", [("visibility", "shared")]),
             ("syt.admin", "/admin/agencies/syt/layers/\(slug)/visibility", [("visibility", "shared")]),
+            ("stnmt.admin", "/admin/sso", [("enabled", "0"), ("scope", "openid"), ("issuer", "https://evil.example/")]),
+            ("stnmt.approver", "/admin/sso/requests/1/approve", [("agency", "stnmt"), ("role", "viewer")]),
+            ("stnmt.viewer", "/admin/sso/requests/1/refuse", [("reason", "x")]),
         ]
         for (actor, target, form) in attempts {
             var browser = try Browser.signedIn(demo, actor)

@@ -63,6 +63,8 @@ public enum AdminAction: Sendable, Equatable {
     case readAudit(agencyID: Int64?)
     /// See the list of every agency's layers (metadata only).
     case listAllLayers
+    /// Configure sign-in with the province's central accounts (OpenID Connect).
+    case configureSignIn
 }
 
 /// The one access policy of Bando. Every handler asks it; none decides on its own. Deny by default.
@@ -107,7 +109,7 @@ public enum Policy {
         guard let actor else { return false }
         if actor.role == .sysadmin { return true }
         switch action {
-        case .manageAgencies, .listAllLayers:
+        case .manageAgencies, .listAllLayers, .configureSignIn:
             return false
         case .manageUsers(let agencyID):
             return actor.role == .admin && actor.agencyID == agencyID

@@ -115,7 +115,7 @@ extension Portal {
     static let doneKeys: Set<String> = [
         "agency_created", "agency_renamed", "agency_moved", "agency_disabled", "agency_enabled", "admin_appointed",
         "user_created", "user_disabled", "user_enabled", "user_role", "user_password_reset",
-        "layer_visibility", "grant_created", "grant_revoked",
+        "layer_visibility", "grant_created", "grant_revoked", "sso_saved", "sso_approved", "sso_refused",
     ]
 
     /// Runs a store insert; false when the store refused it as a duplicate (another request

@@ -27,6 +27,11 @@ extension Portal {
         if Policy.can(actor, .readAudit(agencyID: nil)) || Policy.can(actor, .readAudit(agencyID: actor.agencyID)) {
             add("/admin/audit", "admin_audit_title", "admin_audit_hint")
         }
+        if Policy.can(actor, .configureSignIn) {
+            add("/admin/sso", "sso_admin_title", "sso_admin_hint")
+        } else if SSOSettings.load(settings).enabled, Policy.can(actor, .manageUsers(agencyID: actor.agencyID)) {
+            add("/admin/sso", "sso_requests_title", "sso_requests_hint")
+        }
         let agency = try agencies.find(id: actor.agencyID)
         return page("admin_home", request, title: localizer.text("admin_title", language), [
             "links": links,

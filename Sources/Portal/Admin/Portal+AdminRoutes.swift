@@ -32,6 +32,11 @@ extension Portal {
         router.post("/admin/agencies/:code/layers/:slug/grants") { [self] request in try grantAccess(request) }
         router.post("/admin/agencies/:code/layers/:slug/grants/:agency/revoke") { [self] request in try revokeAccess(request) }
 
+        router.get("/admin/sso") { [self] request in try signInSettingsPage(request) }
+        router.post("/admin/sso") { [self] request in try saveSignInSettings(request) }
+        router.post("/admin/sso/requests/:id/approve") { [self] request in try approveAccessRequest(request) }
+        router.post("/admin/sso/requests/:id/refuse") { [self] request in try refuseAccessRequest(request) }
+
         router.get("/admin/audit") { [self] request in try auditPage(request) }
         router.get("/admin/audit.csv") { [self] request in try auditCSV(request) }
     }

@@ -28,11 +28,19 @@ extension Portal {
 
     func renderLogin(_ request: Request, error: String?, username: String, status: Int) -> Response {
         let (token, cookie) = csrfToken(request)
-        var response = page("login", request, title: localizer.text("login_title", Localizer.language(for: request)),
+        let language = Localizer.language(for: request)
+        let central = SSOSettings.load(settings)
+        let next = Self.localTarget(request.query("next"))
+        var response = page("login", request, title: localizer.text("login_title", language),
                             status: status, [
-                                "csrf": token, "username": username,
-                                "next": Self.localTarget(request.query("next")),
-                            ].merging(optional: ["error": error]))
+                                "csrf": token, "username": username, "next": next,
+                            ].merging(optional: [
+                                "error": error,
+                                "sso": central.enabled ? [
+                                    "label": central.label.isEmpty ? localizer.text("sso_button", language) : central.label,
+                                    "next": next,
+                                ] : nil,
+                            ]))
         if let cookie { response.setCookie(cookie) }
         response.headers["Cache-Control"] = "no-store"
         return response
