@@ -5,9 +5,12 @@
 #                               growing a work corpus under .build-fuzz/work/<target>/
 #   scripts/fuzz.sh --smoke     builds every target and runs each once over its seed corpus
 #                               (what scripts/test.sh does)
+#   RUNS=N                      stops each target after N executions (with SECONDS as a bound)
+#   TARGETS="formats png"       runs only those targets (all are still built)
 #
 # Targets: fuzz/<Name>Fuzz.swift compiled into the module it fuzzes, with its seeds in
-# fuzz/corpus/<name>/. A crash leaves its input in .build-fuzz/ (crash-*): add it to the seeds
+# fuzz/corpus/<name>/: http (request framing, multipart, cookies, forms), formats (GeoJSON, CSV,
+# KML, DBF, Shapefile, .prj), style (style JSON), png (the tests' PNG decoder). A crash leaves its input in .build-fuzz/ (crash-*): add it to the seeds
 # and turn it into a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,24 +18,42 @@ MODE="${1:-60}"
 OUT=.build-fuzz
 mkdir -p "$OUT"
 
-build() {   # name, module, sources…
-    local name="$1" module="$2"; shift 2
-    swiftc -sanitize=fuzzer,address -parse-as-library -module-name "$module" -I Sources/CZlibShim \
-        "$@" -o "$OUT/$name" -lz 2> >(grep -v "Cannot export local symbol" >&2)
+FLAGS=(-sanitize=fuzzer,address -parse-as-library -I Sources/CZlibShim -I "$OUT/modules")
+mkdir -p "$OUT/modules"
+
+library() {   # module, sources…: a module the targets import, built with the same instrumentation
+    local module="$1"; shift
+    swiftc "${FLAGS[@]}" -module-name "$module" -emit-module -emit-module-path "$OUT/modules/$module.swiftmodule" \
+        -emit-library -static -o "$OUT/modules/lib$module.a" "$@" 2> >(grep -v "Cannot export local symbol" >&2)
 }
 
-build http HTTP Sources/HTTP/*.swift fuzz/HTTPFuzz.swift
+build() {   # name, module, sources… (the fuzz entry among them), then -l libraries
+    local name="$1" module="$2"; shift 2
+    swiftc "${FLAGS[@]}" -module-name "$module" -L "$OUT/modules" "$@" -o "$OUT/$name" -lz \
+        2> >(grep -v "Cannot export local symbol" >&2)
+}
 
-for target in http; do
+library Geometry Sources/Geometry/*.swift
+library Raster Sources/Raster/*.swift
+build http HTTP Sources/HTTP/*.swift fuzz/HTTPFuzz.swift
+# The importers without the GeoPackage and zip readers (SQLite's and ZIPFoundation's parsing).
+build formats Formats $(ls Sources/Formats/*.swift Sources/Formats/*/*.swift \
+    | grep -v -e GeoPackageReader -e ZipArchiveReader -e DatasetReader -e ShapefileSource) fuzz/FormatsFuzz.swift -lGeometry
+build style Cartography Sources/Cartography/*.swift fuzz/StyleFuzz.swift -lGeometry -lRaster
+build png PNGTestSupport Tests/PNGTestSupport/*.swift fuzz/PNGFuzz.swift
+
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+for target in ${TARGETS:-http formats style png}; do
     seeds="fuzz/corpus/$target"
     if [[ "$MODE" == "--smoke" ]]; then
         "$OUT/$target" -runs=0 "$seeds" 2>&1 | tail -1
     else
         work="$OUT/work/$target"
         mkdir -p "$work"
-        (cd "$OUT" && "./$target" -max_total_time="$MODE" -max_len=4096 -print_final_stats=1 "work/$target" "../$seeds") 2>&1 \
+        (cd "$OUT" && "./$target" -max_total_time="$MODE" ${RUNS:+-runs=$RUNS} -max_len=4096 -print_final_stats=1 "work/$target" "../$seeds") 2>&1 \
             | grep -E "^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|ERROR|crash" || true
-        ls "$OUT"/crash-* 2>/dev/null && { echo "fuzz target $target crashed" >&2; exit 1; }
+        ls "$OUT"/crash-* "$OUT"/leak-* "$OUT"/timeout-* "$OUT"/oom-* 2>/dev/null \
+            && { echo "fuzz target $target found a failure (its input is named above)" >&2; exit 1; }
         echo "fuzz target $target: no crash in $MODE s"
     fi
 done

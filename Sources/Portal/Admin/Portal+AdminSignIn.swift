@@ -38,7 +38,7 @@ extension Portal {
         let requests: [[String: Any]] = try decidableRequests(actor).map { pending in
             ([
                 "id": pending.id, "username": pending.username, "name": pending.displayName,
-                "requested_at": pending.requestedAt,
+                "requested_at": Self.auditTime(pending.requestedAt),
                 "agencies": agencyOptions.map { option in
                     option.merging(["selected": option["code"] as? String == pending.claimedAgency]) { _, new in new }
                 },
