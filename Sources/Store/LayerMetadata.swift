@@ -107,9 +107,11 @@ extension LayerRepository {
     }
 
     /// Writes `metadata` over layer `layerID` in one transaction with its audit: `layer.metadata`
-    /// naming the changed fields when any changed, and `layer.transfer` when the owner agency
-    /// changed (the caller has checked that the actor may move the layer). Returns the names of
-    /// the changed fields (`owner_agency` for a transfer); nothing is written when none changed.
+    /// naming the changed fields when any changed, and an offer of the layer to another agency
+    /// (`layer.transfer.offer`) when the owner agency changed — the caller has checked that the
+    /// actor may move the layer; it moves when that agency's administrator accepts
+    /// (`acceptTransfer`). Returns the names of the changed fields (`owner_agency` for an offer);
+    /// nothing is written when none changed.
     /// - Parameter audit: who acts, from where; its action, target and detail are filled in here.
     /// - Throws: `.notFound` for a missing layer; `.invalid` for a new owner that does not exist
     ///   or is disabled.
@@ -135,22 +137,42 @@ extension LayerRepository {
             }
             var names = changed.map(\.name)
             if metadata.ownerAgencyID != old.ownerAgencyID {
-                try Self.transfer(db, layerID: layerID, slug: slug, from: old.ownerAgencyID, to: metadata.ownerAgencyID,
-                                  audit: audit)
+                try Self.offer(db, layerID: layerID, slug: slug, from: old.ownerAgencyID, to: metadata.ownerAgencyID,
+                               audit: audit)
                 names.append("owner_agency")
             }
             return names
         }
     }
 
-    /// Moves a layer to another enabled agency; the new owner's own grant on it, now pointless, goes.
-    private static func transfer(_ db: Database, layerID: Int64, slug: String, from: Int64, to: Int64,
-                                 audit: AuditEntry) throws {
-        guard let target = try Row.fetchOne(db, sql: "SELECT code, disabled FROM agencies WHERE id = ?", arguments: [to]) else {
-            throw StoreError.invalid("agency \(to) does not exist")
+    /// The code of an enabled agency `id`; `.invalid` for one that does not exist or is disabled.
+    static func enabledAgencyCode(_ db: Database, _ id: Int64) throws -> String {
+        guard let target = try Row.fetchOne(db, sql: "SELECT code, disabled FROM agencies WHERE id = ?", arguments: [id]) else {
+            throw StoreError.invalid("agency \(id) does not exist")
         }
         let code: String = target["code"]
         if target["disabled"] as Bool? == true { throw StoreError.invalid("agency \(code) is disabled") }
+        return code
+    }
+
+    /// Offers a layer to another enabled agency, replacing an earlier offer.
+    private static func offer(_ db: Database, layerID: Int64, slug: String, from: Int64, to: Int64,
+                              audit: AuditEntry) throws {
+        let code = try enabledAgencyCode(db, to)
+        let fromCode = try String.fetchOne(db, sql: "SELECT code FROM agencies WHERE id = ?", arguments: [from]) ?? "\(from)"
+        try db.execute(sql: "INSERT OR REPLACE INTO layer_transfers(layer_id, to_agency_id, offered_by) VALUES (?, ?, ?)",
+                       arguments: [layerID, to, audit.username])
+        var entry = audit
+        entry.action = "layer.transfer.offer"
+        entry.target = slug
+        entry.detail = "from=\(fromCode); to=\(code)"
+        try LayerEvents.audit(db, entry)
+    }
+
+    /// Moves a layer to another enabled agency; the new owner's own grant on it, now pointless, goes.
+    static func transfer(_ db: Database, layerID: Int64, slug: String, from: Int64, to: Int64,
+                         audit: AuditEntry) throws {
+        let code = try enabledAgencyCode(db, to)
         let fromCode = try String.fetchOne(db, sql: "SELECT code FROM agencies WHERE id = ?", arguments: [from]) ?? "\(from)"
         try db.execute(sql: """
             UPDATE layers SET owner_agency_id = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?

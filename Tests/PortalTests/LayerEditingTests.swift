@@ -173,13 +173,32 @@ import Store
         #expect(page.text.contains(#"<select name="owner">"#))
         #expect(page.text.contains(#"<option value="sxd" selected>"#))
         #expect(try admin.send("/layers/\(slug)/edit", Self.form(["owner": "khong-co"])).status == 400)
-        let moved = try admin.send("/layers/\(slug)/edit", Self.form(["owner": "syt"]))
-        #expect(moved.status == 303)
-        #expect(moved.location == "/", "the private layer is out of the old owner's sight")
-        #expect(try LayerRepository(demo.database).metadata(layerID: layerID)?.ownerAgencyID == syt.id)
-        #expect(try demo.audit(slug).last == ["layer.transfer", "sxd.admin", "from=sxd; to=syt"])
-        #expect(try admin.get("/layers/\(slug)/edit").status == 404)
+        let offered = try admin.send("/layers/\(slug)/edit", Self.form(["owner": "syt"]))
+        #expect(offered.status == 303)
+        #expect(offered.location == "/layers/\(slug)/edit?done=transfer_offered")
+        // Offered, not moved: the layer stays until the receiving agency's administrator accepts.
+        #expect(try LayerRepository(demo.database).metadata(layerID: layerID)?.ownerAgencyID == sxd.id)
+        #expect(try demo.audit(slug).last == ["layer.transfer.offer", "sxd.admin", "from=sxd; to=syt"])
+        #expect(try admin.get("/layers/\(slug)/edit").text.contains("/layers/\(slug)/transfer/withdraw"))
         var newEditor = try Browser.signedIn(demo, "syt.editor")
+        #expect(try newEditor.get("/layers/\(slug)/edit").status == 404)
+
+        // Neither the receiving agency's approver nor another agency's admin may accept it.
+        var approver = try Browser.signedIn(demo, "syt.approver")
+        #expect(try !approver.get("/admin/agencies/syt/layers").text.contains("/transfers/\(slug)/accept"))
+        #expect(try approver.send("/admin/agencies/syt/transfers/\(slug)/accept", []).status == 404)
+        var stranger = try Browser.signedIn(demo, "stnmt.admin")
+        #expect(try stranger.send("/admin/agencies/syt/transfers/\(slug)/accept", []).status == 404)
+        #expect(try stranger.send("/admin/agencies/stnmt/transfers/\(slug)/accept", []).status == 404)
+
+        var receiver = try Browser.signedIn(demo, "syt.admin")
+        let screen = try receiver.get("/admin/agencies/syt/layers")
+        #expect(screen.text.contains("/admin/agencies/syt/transfers/\(slug)/accept"))
+        let accepted = try receiver.send("/admin/agencies/syt/transfers/\(slug)/accept", [])
+        #expect(accepted.status == 303 && accepted.location == "/admin/agencies/syt/layers?done=transfer_accepted")
+        #expect(try LayerRepository(demo.database).metadata(layerID: layerID)?.ownerAgencyID == syt.id)
+        #expect(try demo.audit(slug).last == ["layer.transfer", "syt.admin", "from=sxd; to=syt"])
+        #expect(try admin.get("/layers/\(slug)/edit").status == 404, "the private layer is out of the old owner's sight")
         #expect(try newEditor.get("/layers/\(slug)/edit").status == 200)
     }
 }

@@ -110,9 +110,37 @@ import Testing
 
         moved.ownerAgencyID = b.id
         #expect(try layers.updateMetadata(layerID: layerID, moved, audit: Self.audit(editor)) == ["title", "owner_agency"])
+        let a = try #require(try layers.metadata(layerID: layerID)?.ownerAgencyID)
+        #expect(a != b.id, "offered, not moved: the layer waits for the receiving agency")
+        #expect(try layers.transferOffer(layerID: layerID)?.toAgencyCode == "sb")
+        #expect(try layers.transferOffers(toAgencyID: b.id).map(\.slug) == ["lop"])
+        #expect(try !layers.acceptTransfer(layerID: layerID, toAgencyID: a, audit: Self.audit(editor)), "only the agency offered to accepts")
+        #expect(try layers.acceptTransfer(layerID: layerID, toAgencyID: b.id, audit: Self.audit(editor)))
         #expect(try layers.metadata(layerID: layerID)?.ownerAgencyID == b.id)
+        #expect(try layers.transferOffer(layerID: layerID) == nil)
         #expect(try layers.grants(ownerAgencyID: b.id).isEmpty, "the new owner's grant on its own layer is gone")
-        #expect(try Self.auditLog(db) == [["layer.metadata", "lop", "fields=title"], ["layer.transfer", "lop", "from=sa; to=sb"]])
+        #expect(try Self.auditLog(db) == [["layer.metadata", "lop", "fields=title"], ["layer.transfer.offer", "lop", "from=sa; to=sb"],
+                                           ["layer.transfer", "lop", "from=sa; to=sb"]])
+        #expect(try !layers.acceptTransfer(layerID: layerID, toAgencyID: b.id, audit: Self.audit(editor)), "an offer is taken once")
+    }
+
+    @Test func anOfferDeclinedOrWithdrawnLeavesTheLayerWhereItWas() throws {
+        let (test, db, editor, layerID) = try Self.world()
+        defer { test.cleanup() }
+        let layers = LayerRepository(db)
+        let b = try #require(try AgencyRepository(db).find(code: "sb"))
+        let owner = try #require(try layers.metadata(layerID: layerID)?.ownerAgencyID)
+        var moved = try #require(try layers.metadata(layerID: layerID))
+        moved.ownerAgencyID = b.id
+        try layers.updateMetadata(layerID: layerID, moved, audit: Self.audit(editor))
+        #expect(try layers.dropTransfer(layerID: layerID, toAgencyID: b.id, audit: Self.audit(editor)))
+        #expect(try layers.transferOffer(layerID: layerID) == nil)
+        try layers.updateMetadata(layerID: layerID, moved, audit: Self.audit(editor))
+        #expect(try layers.dropTransfer(layerID: layerID, toAgencyID: nil, audit: Self.audit(editor)))
+        #expect(try !layers.dropTransfer(layerID: layerID, toAgencyID: nil, audit: Self.audit(editor)))
+        #expect(try layers.metadata(layerID: layerID)?.ownerAgencyID == owner)
+        #expect(try Self.auditLog(db).map { $0[0] } == ["layer.transfer.offer", "layer.transfer.decline",
+                                                         "layer.transfer.offer", "layer.transfer.withdraw"])
     }
 
     @Test func sectorsComeInDisplayOrder() throws {

@@ -78,6 +78,7 @@ extension Portal {
                         "agency": ["code": agency.code, "name": agency.name] as [String: Any],
                         "layers": rows,
                         "has_layers": !rows.isEmpty,
+                        "offers": try transferOfferRows(actor, agency),
                         "grantees": others.map { ["code": $0.code, "name": $0.name] },
                         "permissions": GrantPermission.allCases.map {
                             ["value": $0.rawValue, "label": localizer.text("admin_permission_\($0.rawValue)", language)]

@@ -31,6 +31,8 @@ extension Portal {
         router.post("/admin/agencies/:code/layers/:slug/visibility") { [self] request in try changeVisibility(request) }
         router.post("/admin/agencies/:code/layers/:slug/grants") { [self] request in try grantAccess(request) }
         router.post("/admin/agencies/:code/layers/:slug/grants/:agency/revoke") { [self] request in try revokeAccess(request) }
+        router.post("/admin/agencies/:code/transfers/:slug/accept") { [self] request in try acceptTransfer(request) }
+        router.post("/admin/agencies/:code/transfers/:slug/decline") { [self] request in try declineTransfer(request) }
 
         router.get("/admin/sso") { [self] request in try signInSettingsPage(request) }
         router.post("/admin/sso") { [self] request in try saveSignInSettings(request) }

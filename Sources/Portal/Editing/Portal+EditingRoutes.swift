@@ -7,6 +7,7 @@ extension Portal {
     func registerEditingRoutes(on router: Router) {
         router.get("/layers/:slug/edit") { [self] request in try metadataForm(request) }
         router.post("/layers/:slug/edit") { [self] request in try saveMetadata(request) }
+        router.post("/layers/:slug/transfer/withdraw") { [self] request in try withdrawTransfer(request) }
         router.get("/layers/:slug/style") { [self] request in try stylePage(request) }
         router.post("/layers/:slug/style", maxBody: Self.styleFormLimit) { [self] request in try proposeStyle(request) }
         router.post("/layers/:slug/style/preview", maxBody: Self.styleFormLimit) { [self] request in try stylePreview(request) }

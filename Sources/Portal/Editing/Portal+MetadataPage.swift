@@ -4,7 +4,8 @@ import Store
 
 /// The layer metadata form (`/layers/{slug}/edit`) for the owner agency's editors and admins.
 /// Changes take effect at once. The owner agency is shown read-only, except to the owner's
-/// agency administrator, who may move the layer to another enabled agency.
+/// agency administrator, who may offer the layer to another enabled agency; it moves when that
+/// agency's administrator accepts (`Admin/Portal+LayerTransfers`).
 extension Portal {
     /// `GET /layers/{slug}/edit`.
     func metadataForm(_ request: Request) throws -> Response {
@@ -36,9 +37,8 @@ extension Portal {
             form.problems["owner"] = FormProblem(field: "edit_field_owner", problem: "admin_problem_choice")
             return try metadataPage(request, layer, form, status: 400)
         }
-        if metadata.ownerAgencyID != current.ownerAgencyID,
-           (try? authorizedLayer(layer.slug, request, .view)) == nil {
-            return .redirect(to: "/")
+        if metadata.ownerAgencyID != current.ownerAgencyID {
+            return .redirect(to: "/layers/\(layer.slug)/edit?done=transfer_offered")
         }
         return .redirect(to: "/layers/\(layer.slug)?done=edit_saved")
     }
@@ -79,6 +79,13 @@ extension Portal {
         ]
         if let actor = actor(for: request), let owners = try transferTargets(layer, actor) {
             context["may_transfer"] = true
+            if let offer = try layers.transferOffer(layerID: layer.id) {
+                context["offer"] = ["to": offer.toAgencyName, "offered_at": Self.auditTime(offer.offeredAt),
+                                    "offered_by": offer.offeredBy ?? ""]
+            }
+            if request.query("done") == "transfer_offered" {
+                context["notice"] = localizer.text("edit_transfer_offered", language)
+            }
             context["owners"] = owners.map { agency -> [String: Any] in
                 ["value": agency.code, "label": agency.name, "selected": agency.code == value("owner")]
             }
