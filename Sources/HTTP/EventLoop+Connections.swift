@@ -66,12 +66,18 @@ extension EventLoop {
     /// Hands a complete request (or a parse error, whose page the handlers render) to the handler
     /// pool; when the pool refuses, answers a fixed 503 (or the bare parse error) at once on this
     /// thread. Only handlers their routes declare non-blocking (`inline`: memory or a small local
-    /// file) run here; nothing else does, so this thread only ever waits on epoll.
+    /// file) run here, and fast handlers that answer from memory or hand the request on; nothing
+    /// else does, so this thread only ever waits on epoll.
     func process(_ connection: Connection, _ event: RequestParser.Event) {
         connection.logStart = Socket.now()
         if case .request(let request) = event, let runsInline = configuration.runsInline,
            runsInline(request.method, request.path) {
             send(connection, responder.respond(to: event, remoteAddress: connection.remoteAddress, draining: isDraining))
+            return
+        }
+        if case .request(let request) = event, let fast = configuration.fastPath,
+           let answer = responder.respondFast(request, fast, remoteAddress: connection.remoteAddress, draining: isDraining) {
+            send(connection, answer)
             return
         }
         let accepted = handlers.submit(client: connection.remoteAddress, { [self] in

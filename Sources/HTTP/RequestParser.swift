@@ -247,6 +247,11 @@ final class RequestParser {
         memoryBody = []
         fileBody = nil
         bodyBytes = 0
+        guard !codings.isEmpty || !lengths.isEmpty else {
+            // No body: the route's limit is not needed (and its lookup costs a route match).
+            state = .fixed(head, remaining: 0)
+            return
+        }
         headLimit = limits.maxBody(for: head.method, path: head.path, headers: head.headers)
         if !codings.isEmpty {
             guard lengths.isEmpty else { throw HTTPError(400, "Both Content-Length and Transfer-Encoding were sent.") }
@@ -258,10 +263,6 @@ final class RequestParser {
             guard list.count == 1 else { throw HTTPError(501, "Only the chunked transfer coding is supported.") }
             requestContinue(head)
             state = .chunked(head, .size)
-            return
-        }
-        guard !lengths.isEmpty else {
-            state = .fixed(head, remaining: 0)
             return
         }
         guard lengths.count == 1 else { throw HTTPError(400, "Content-Length was sent more than once.") }

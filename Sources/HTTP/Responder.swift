@@ -20,19 +20,7 @@ struct Responder: Sendable {
         switch event {
         case .request(let request):
             defer { request.bodyStorage.removeAll() }
-            let response = decorate(run(request))
-            let close = request.wantsClose || draining() || response.headers.hasToken("close", in: "Connection")
-            let outgoing: OutgoingResponse
-            do {
-                outgoing = try ResponseEncoder.encode(response, for: request, closeAfter: close)
-            } catch {
-                outgoing = encodeError(error, request: request, closeAfter: close)
-            }
-            var entry = AccessLogEntry(method: request.method.rawValue, target: request.target, status: outgoing.status,
-                                       bytes: outgoing.bodyBytes, durationMs: 0, remoteAddress: remoteAddress,
-                                       userAgent: request.headers["User-Agent"])
-            entry.route = response.route
-            return (outgoing, entry)
+            return encode(run(request), for: request, remoteAddress: remoteAddress, draining: draining)
         case .failure(let error):
             let outgoing = encodeError(error, request: nil, closeAfter: true)
             let entry = AccessLogEntry(method: "-", target: "-", status: outgoing.status, bytes: outgoing.bodyBytes,
@@ -43,6 +31,30 @@ struct Responder: Sendable {
             return (outgoing, AccessLogEntry(method: "-", target: "-", status: 500, bytes: outgoing.bodyBytes,
                                              durationMs: 0, remoteAddress: remoteAddress))
         }
+    }
+
+    /// The fast path's answer, encoded, or nil when it hands the request to the handler pool.
+    func respondFast(_ request: Request, _ fast: @Sendable (Request) -> Response?, remoteAddress: String,
+                     draining: () -> Bool) -> (OutgoingResponse, AccessLogEntry)? {
+        guard let response = fast(request) else { return nil }
+        return encode(response, for: request, remoteAddress: remoteAddress, draining: draining)
+    }
+
+    private func encode(_ answer: Response, for request: Request, remoteAddress: String,
+                        draining: () -> Bool) -> (OutgoingResponse, AccessLogEntry) {
+        let response = decorate(answer)
+        let close = request.wantsClose || draining() || response.headers.hasToken("close", in: "Connection")
+        let outgoing: OutgoingResponse
+        do {
+            outgoing = try ResponseEncoder.encode(response, for: request, closeAfter: close)
+        } catch {
+            outgoing = encodeError(error, request: request, closeAfter: close)
+        }
+        var entry = AccessLogEntry(method: request.method.rawValue, target: request.target, status: outgoing.status,
+                                   bytes: outgoing.bodyBytes, durationMs: 0, remoteAddress: remoteAddress,
+                                   userAgent: request.headers["User-Agent"])
+        entry.route = response.route
+        return (outgoing, entry)
     }
 
     /// The answer when no handler thread can take `request` (or a parse error) now: a fixed

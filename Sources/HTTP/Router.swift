@@ -3,6 +3,10 @@ import Synchronization
 /// Responds to a request; runs on a handler thread and may block.
 public typealias Handler = @Sendable (Request) throws -> Response
 
+/// Answers a request from memory on the I/O thread, or nil to hand it to the handler pool (where
+/// the route's full handler runs). Must never block.
+public typealias FastHandler = @Sendable (Request) -> Response?
+
 /// Wraps matched handlers: call `next` to continue, or answer without it.
 public protocol Middleware: Sendable {
     func handle(_ request: Request, next: Handler) throws -> Response
@@ -31,11 +35,56 @@ public final class Router: Sendable {
     /// `inline` declares a handler that never blocks (it answers from memory or a small local
     /// file): the server may run it on the I/O thread and spare the hand-off to a handler thread.
     public func add(_ method: HTTPMethod, _ pattern: String, maxBody: Int? = nil, inline: Bool = false,
-                    _ handler: @escaping Handler) {
+                    fast: FastHandler? = nil, _ handler: @escaping Handler) {
         let segments = Self.segments(of: pattern)
         let limit = maxBody ?? defaultBodyLimit
-        let route = Route(handler: handler, maxBody: limit, pattern: pattern, inline: inline)
+        let route = Route(handler: handler, maxBody: limit, pattern: pattern, inline: inline, fast: fast)
         state.write { $0.root.insert(segments[...], method: method, handler: route) }
+    }
+
+    /// Thrown inside the middleware chain when a route's fast handler hands the request on.
+    private struct HandedOn: Error {}
+
+    /// The I/O thread's answer, with one route match: an `inline` route's handler, or a route's
+    /// fast handler, through the middleware; nil to hand the request to the pool (a fast handler
+    /// that handed it on, and every other route).
+    public var fastHandler: @Sendable (Request) -> Response? {
+        { [self] request in
+            let segments = Self.segments(of: request.path)
+            let found = state.read { state -> (Route, [String: String], [Middleware])? in
+                var parameters: [String: String] = [:]
+                guard let node = state.root.match(segments[...], parameters: &parameters),
+                      let route = node.handlers[request.method] ?? (request.method == .HEAD ? node.handlers[.GET] : nil),
+                      route.inline || route.fast != nil else { return nil }
+                return (route, parameters, state.middleware)
+            }
+            guard let (route, parameters, middleware) = found else { return nil }
+            var routed = request
+            routed.parameters = parameters
+            var next: Handler
+            if let fast = route.fast {
+                next = { request in
+                    guard let response = fast(request) else { throw HandedOn() }
+                    return response
+                }
+            } else {
+                next = route.handler
+            }
+            for outer in middleware.reversed() {
+                let inner = next
+                next = { request in try outer.handle(request, next: inner) }
+            }
+            do {
+                var response = try next(routed)
+                response.route = route.pattern
+                return response
+            } catch is HandedOn {
+                return nil
+            } catch {
+                // An inline handler's error: answered on the pool with its error page.
+                return nil
+            }
+        }
     }
 
     /// Whether the route `method` and `path` reach was declared `inline`.
@@ -58,8 +107,8 @@ public final class Router: Sendable {
         } ?? defaultBodyLimit
     }
 
-    public func get(_ pattern: String, inline: Bool = false, _ handler: @escaping Handler) {
-        add(.GET, pattern, inline: inline, handler)
+    public func get(_ pattern: String, inline: Bool = false, fast: FastHandler? = nil, _ handler: @escaping Handler) {
+        add(.GET, pattern, inline: inline, fast: fast, handler)
     }
     public func post(_ pattern: String, maxBody: Int? = nil, _ handler: @escaping Handler) {
         add(.POST, pattern, maxBody: maxBody, handler)
@@ -140,6 +189,7 @@ public final class Router: Sendable {
         var maxBody: Int
         var pattern: String
         var inline: Bool
+        var fast: FastHandler?
     }
 
     /// A trie node: literal children, parameter children (by name), one catch-all.

@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable {
     /// Whether a request's handler never blocks and may run on the I/O thread that parsed it
     /// (`Router.isInline`); nil: every handler runs on the handler pool.
     public var runsInline: (@Sendable (HTTPMethod, String) -> Bool)?
+    /// Answers from memory on the I/O thread, or nil to hand the request to the handler pool
+    /// (`Router.fastHandler`); nil: no fast path.
+    public var fastPath: (@Sendable (Request) -> Response?)?
     public var maxRequestLineBytes: Int
     public var maxHeaderBytes: Int
     public var maxHeaderCount: Int
@@ -60,6 +63,7 @@ public struct ServerConfiguration: Sendable {
         self.bodyLimit = nil
         self.responseHeaders = HTTPHeaders()
         self.runsInline = nil
+        self.fastPath = nil
         self.maxRequestLineBytes = maxRequestLineBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount

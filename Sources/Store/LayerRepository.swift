@@ -124,6 +124,12 @@ public struct LayerRepository: Sendable {
         return found
     }
 
+    /// What `findForAccess` would answer, from memory only: nil when it is not known there
+    /// (the caller then asks `findForAccess`); `.some(nil)` for a slug known to be absent.
+    public func cachedAccess(slug: String, agencyID: Int64?) -> (layer: LayerSummary, grant: GrantPermission?)?? {
+        database.layerFacts.access(LayerFactsCache.AccessKey(slug: slug, agencyID: agencyID))
+    }
+
     private func readForAccess(slug: String, agencyID: Int64?) throws(StoreError) -> (layer: LayerSummary, grant: GrantPermission?)? {
         try database.read { db in
             guard let row = try Row.fetchOne(db, sql: "\(Self.summarySelect) WHERE l.slug = ? AND \(Self.readyCondition)", arguments: [slug]) else {

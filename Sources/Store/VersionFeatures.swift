@@ -120,6 +120,9 @@ extension LayerRepository {
         return state
     }
 
+    /// What `mapState` would answer, from memory only: nil when it is not known there.
+    public func cachedMapState(layerID: Int64) -> LayerMapState?? { database.layerFacts.mapState(layerID) }
+
     /// `mapState` for several layers at once, by layer id.
     public func mapStates(layerIDs: [Int64]) throws(StoreError) -> [Int64: LayerMapState] {
         guard !layerIDs.isEmpty else { return [:] }

@@ -97,9 +97,11 @@ struct Serve: ParsableCommand {
             configuration.temporaryDirectory = temporary
             configuration.maxBodyBytes = Portal.maxBodyBytes(forUploadMegabytes: maxUpload)
             if let workers = workers ?? env["BANDO_WORKERS"].flatMap(Int.init), workers > 0 { configuration.workers = workers }
+            if let io = env["BANDO_IO_THREADS"].flatMap(Int.init), io > 0 { configuration.ioThreads = min(io, 64) }
             let router = portal.makeRouter()
             configuration.bodyLimit = portal.bodyLimit(router)
-            configuration.runsInline = { method, path in router.isInline(method, path) }
+            // Inline routes and fast handlers answer on the I/O thread, with one route match.
+            configuration.fastPath = router.fastHandler
             configuration.responseHeaders = Portal.securityHeaders
             // Trusted proxies and the machine itself (a local reverse proxy, monitors) carry many
             // clients: the per-address caps would throttle all of them as one.

@@ -199,4 +199,42 @@ import Testing
         }
         #expect(router.isInline(.GET, "/static") && router.isInline(.HEAD, "/static") && !router.isInline(.GET, "/hello"))
     }
+
+    /// Marks responses so a test can tell which path answered, as a middleware would.
+    struct Stamp: Middleware {
+        func handle(_ request: Request, next: Handler) throws -> Response {
+            var response = try next(request)
+            response.headers["X-Stamp"] = "1"
+            return response
+        }
+    }
+
+    @Test func fastHandlersAnswerFromMemoryOrHandTheRequestToThePool() throws {
+        let gate = Gate()
+        let router = Router()
+        router.use(Stamp())
+        router.get("/tiles/:name", fast: { request in
+            request.parameters["name"] == "hot" ? .text("fast \(request.parameters["name"] ?? "")") : nil
+        }) { request in
+            if request.parameters["name"] == "held" { gate.pass() }
+            return .text("pool \(request.parameters["name"] ?? "")")
+        }
+        try withServer({ $0.workers = 1; $0.maxQueuedRequests = 0; $0.fastPath = router.fastHandler },
+                       handler: router.handler) { port, _ in
+            let client = try RawClient(port: port, timeout: 5)
+            try client.send(get("/tiles/cold"))
+            #expect(try client.readResponse().text == "pool cold", "handed on, the route's handler answers")
+            // With the only handler thread held, the fast path still answers what it holds.
+            let blocked = try RawClient(port: port, timeout: 10)
+            try blocked.send(get("/tiles/held"))
+            #expect(gate.waitForArrivals(1))
+            try client.send(get("/tiles/hot"))
+            let hot = try client.readResponse()
+            #expect(hot.text == "fast hot" && hot.headers["X-Stamp"] == "1", "through the middleware, on the I/O thread")
+            try client.send(get("/tiles/cold"))
+            #expect(try client.readResponse().status == 503, "what it hands on needs a handler thread")
+            gate.open(1)
+            #expect(try blocked.readResponse().text == "pool held")
+        }
+    }
 }

@@ -11,6 +11,8 @@ public final class MapServices: Sendable {
     public static let defaultCacheBytes = 512 << 20
 
     let tileCache: TileCache
+    /// The hot tiles' bytes, for the tile door's fast path.
+    let hotTiles = HotTiles()
     let published: PublishedLayers
     /// The versions under review (pending, rejected, superseded), apart from the published ones
     /// so that reviewing never evicts what everyone is looking at.

@@ -6,7 +6,9 @@ extension Portal {
     func registerMapRoutes(on router: Router) {
         router.get("/map") { [self] request in try mapPage(request) }
         router.get("/tiles/base/:z/:x/:file") { [self] request in try basemapTile(request) }
-        router.get("/tiles/:layer/:z/:x/:file") { [self] request in try layerTile(request) }
+        router.get("/tiles/:layer/:z/:x/:file", fast: { [self] request in fastLayerTile(request) }) { [self] request in
+            try layerTile(request)
+        }
         router.get("/legend/:file") { [self] request in try legend(request) }
         router.get("/layers/:slug/identify") { [self] request in try identify(request) }
     }

@@ -34,6 +34,10 @@ final class PublishedLayers: Sendable {
     }
 
     private let styles = Mutex<[String: (style: Style, fingerprint: String)]>([:])
+    /// The last drawing of each layer, kept with the version and style text it came from: the
+    /// text of a layer's facts in memory is one string, so comparing it again costs nothing
+    /// (where hashing it to find its style would cost the whole text).
+    private let drawings = Mutex<[Int64: (versionID: Int64, json: String?, drawing: LayerDrawing)]>([:])
     private let entries = Mutex<[Int64: Entry]>([:])
     /// Serializes index builds, so concurrent first requests for a layer build it once.
     private let building = Mutex<Void>(())
@@ -50,9 +54,18 @@ final class PublishedLayers: Sendable {
     /// The drawing of `layer`'s published version, or nil when nothing is published.
     func drawing(_ layer: LayerSummary, state: LayerMapState) -> LayerDrawing? {
         guard let versionID = state.publishedVersionID else { return nil }
+        if let kept = drawings.withLock({ $0[layer.id] }), kept.versionID == versionID, kept.json == state.styleJSON,
+           kept.drawing.featureCount == layer.featureCount {
+            return kept.drawing
+        }
         let (style, fingerprint) = resolvedStyle(state.styleJSON, kind: layer.geometryKind)
-        return LayerDrawing(layerID: layer.id, versionID: versionID, featureCount: layer.featureCount,
-                            style: style, fingerprint: fingerprint)
+        let drawing = LayerDrawing(layerID: layer.id, versionID: versionID, featureCount: layer.featureCount,
+                                   style: style, fingerprint: fingerprint)
+        drawings.withLock { kept in
+            if kept.count > 4096 { kept.removeAll() }
+            kept[layer.id] = (versionID, state.styleJSON, drawing)
+        }
+        return drawing
     }
 
     /// The layer's stored style, or the default one of its geometry kind when it has none or

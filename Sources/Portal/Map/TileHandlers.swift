@@ -80,6 +80,26 @@ extension Portal {
         }
     }
 
+    /// The tile door's fast path, on the I/O thread: a request without a session (the public),
+    /// for a tile whose layer facts and bytes are all in memory, is answered from there — by the
+    /// same policy, with the same headers. Anything else (a session, a fact or tile not in memory,
+    /// a refusal) is handed to `layerTile` on the handler pool, which answers it in full.
+    func fastLayerTile(_ request: Request) -> Response? {
+        guard request.cookies[SessionPolicy.cookieName] == nil, let slug = request.parameters["layer"],
+              let address = TileAddress(z: request.parameters["z"], x: request.parameters["x"], file: request.parameters["file"]),
+              let known = layers.cachedAccess(slug: slug, agencyID: nil), let (layer, grant) = known,
+              Policy.can(nil, .viewData, Self.facts(layer, grant: grant)),
+              let cachedState = layers.cachedMapState(layerID: layer.id), let state = cachedState,
+              let drawing = map.published.drawing(layer, state: state) else { return nil }
+        let key = TileKey(subject: drawing.subject, z: address.tile.z, x: address.tile.x, y: address.tile.y, scale: address.scale)
+        var headers: HTTPHeaders = ["ETag": key.etag, "Cache-Control": MapResponses.cacheControl(public: layer.visibility == .public)]
+        if MapResponses.notModified(request, etag: key.etag) { return Response(status: 304, headers: headers) }
+        guard let bytes = map.hotTiles.bytes(key) else { return nil }
+        metrics.tileCache(hit: true)
+        headers["Content-Type"] = "image/png"
+        return Response(status: 200, headers: headers, body: .bytes(bytes))
+    }
+
     /// `/tiles/base/{z}/{x}/{y}.png` and `…@2x.png`: the basemap, public.
     func basemapTile(_ request: Request) throws -> Response {
         guard let address = TileAddress(z: request.parameters["z"], x: request.parameters["x"],
@@ -142,11 +162,18 @@ extension Portal {
         headers["Content-Type"] = "image/png"
         if let cached = map.tileCache.lookup(key) {
             metrics.tileCache(hit: true)
+            if cached.size <= HotTiles.maxTileBytes, let bytes = FileManager.default.contents(atPath: cached.path),
+               bytes.count == cached.size {
+                let png = [UInt8](bytes)
+                map.hotTiles.keep(png, for: key)
+                return Response(status: 200, headers: headers, body: .bytes(png))
+            }
             return Response(status: 200, headers: headers, body: .file(path: cached.path, size: cached.size))
         }
         metrics.tileCache(hit: false)
         let png = try map.render(address.tile, layers: try layers(), scale: address.scale)
         map.tileCache.store(png, for: key)
+        map.hotTiles.keep(png, for: key)
         return Response(status: 200, headers: headers, body: .bytes(png))
     }
 }

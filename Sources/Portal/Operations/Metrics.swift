@@ -17,6 +17,17 @@ public final class PortalMetrics: Sendable {
     /// Who may read `/metrics`: loopback and the configured ranges.
     public let allowed: [AddressRange]
     private let sources = Mutex(Sources())
+    /// The request counters and timers made so far, by route, method and status: making one
+    /// asks the registry (labels sorted, names checked), which costs more than counting.
+    private let requestMetrics = Mutex<[RequestKey: (counter: CoreMetrics.Counter, timer: CoreMetrics.Timer)]>([:])
+    private let tileHits: CoreMetrics.Counter
+    private let tileMisses: CoreMetrics.Counter
+
+    private struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
 
     private struct Sources {
         var serverLoad: (@Sendable () -> ServerLoad?)?
@@ -31,6 +42,8 @@ public final class PortalMetrics: Sendable {
             .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
         ]
         self.factory = factory
+        tileHits = Counter(label: "bando_tile_cache_total", dimensions: [("result", "hit")], factory: factory)
+        tileMisses = Counter(label: "bando_tile_cache_total", dimensions: [("result", "miss")], factory: factory)
     }
 
     /// Where the handler queue's state is read from (the HTTP server, once started).
@@ -44,16 +57,24 @@ public final class PortalMetrics: Sendable {
 
     /// Counts one answered request (the server's access-log entry).
     public func record(_ entry: AccessLogEntry) {
-        let route = entry.route ?? "unrouted"
-        Counter(label: "bando_http_requests_total",
-                dimensions: [("route", route), ("method", entry.method), ("status", String(entry.status))],
-                factory: factory).increment()
-        Timer(label: "bando_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(Int64(entry.durationMs * 1_000_000))
+        let key = RequestKey(route: entry.route ?? "unrouted", method: entry.method, status: entry.status)
+        let metrics = requestMetrics.withLock { made in
+            if let known = made[key] { return known }
+            let fresh = (counter: Counter(label: "bando_http_requests_total",
+                                          dimensions: [("route", key.route), ("method", key.method), ("status", String(key.status))],
+                                          factory: factory),
+                         timer: Timer(label: "bando_http_request_duration_seconds", dimensions: [("route", key.route)], factory: factory))
+            // Routes are the router's patterns and methods a handful, so this stays small; a
+            // flood of odd methods or statuses cannot grow it past a bound.
+            if made.count < 4096 { made[key] = fresh }
+            return fresh
+        }
+        metrics.counter.increment()
+        metrics.timer.recordNanoseconds(Int64(entry.durationMs * 1_000_000))
     }
 
     func tileCache(hit: Bool) {
-        Counter(label: "bando_tile_cache_total", dimensions: [("result", hit ? "hit" : "miss")], factory: factory).increment()
+        (hit ? tileHits : tileMisses).increment()
     }
 
     func writerWait(_ duration: Duration) {
