@@ -187,3 +187,21 @@ public func makeZip(at path: String, entries: [(String, [UInt8])], compress: Boo
     }
 }
 
+
+/// Rewrites the uncompressed size every entry of the zip at `path` declares, in its local headers
+/// and its central directory, to `uncompressed` — an archive that lies about what it holds.
+public func rewriteZipSizes(at path: String, uncompressed size: UInt32) throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    func put(_ offset: Int) {
+        for index in 0..<4 { bytes[offset + index] = UInt8((size >> (8 * UInt32(index))) & 0xFF) }
+    }
+    var index = 0
+    while index + 46 <= bytes.count {
+        if bytes[index] == 0x50, bytes[index + 1] == 0x4B {
+            if bytes[index + 2] == 0x03, bytes[index + 3] == 0x04 { put(index + 22) }
+            if bytes[index + 2] == 0x01, bytes[index + 3] == 0x02 { put(index + 24) }
+        }
+        index += 1
+    }
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}

@@ -36,29 +36,12 @@ import ZIPFoundation
         #expect(error?.description.contains("zip bomb") == true)
     }
 
-    /// Rewrites the uncompressed size of every entry, in local headers and the central directory.
-    static func lie(about path: String, size: UInt32) throws {
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        func put(_ offset: Int) {
-            for index in 0..<4 { bytes[offset + index] = UInt8((size >> (8 * UInt32(index))) & 0xFF) }
-        }
-        var index = 0
-        while index + 46 <= bytes.count {
-            if bytes[index] == 0x50, bytes[index + 1] == 0x4B {
-                if bytes[index + 2] == 0x03, bytes[index + 3] == 0x04 { put(index + 22) }
-                if bytes[index + 2] == 0x01, bytes[index + 3] == 0x02 { put(index + 24) }
-            }
-            index += 1
-        }
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-    }
-
     @Test func declaredSmallButRealLargeStopsDuringExtraction() throws {
         let folder = TempFolder()
         let path = folder.path("liar.zip")
         let content = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 7) }
         try makeZip(at: path, entries: [("liar.shp", content), ("liar.dbf", [1])])
-        try Self.lie(about: path, size: 1000)
+        try rewriteZipSizes(at: path, uncompressed: 1000)
         let error = formatError { _ = try DatasetReader.read(path: path, originalName: "liar.zip") }
         #expect(error?.description == "liar.zip: zip entry liar.shp expands beyond its declared 1000 bytes; the archive is damaged or hostile")
     }
@@ -72,7 +55,7 @@ import ZIPFoundation
         options.limits.maxUncompressedBytes = 100_000
         let declared = formatError { _ = try DatasetReader.read(path: path, originalName: "big.zip", options: options) }
         #expect(declared?.description == "big.zip: would expand to more than 100000 bytes, the limit")
-        try Self.lie(about: path, size: 50_000)
+        try rewriteZipSizes(at: path, uncompressed: 50_000)
         let actual = formatError { _ = try DatasetReader.read(path: path, originalName: "big.zip", options: options) }
         #expect(actual?.description.contains("expands beyond its declared 50000 bytes") == true)
     }
