@@ -33,6 +33,8 @@ public final class Portal: Sendable {
     let map: MapServices
     /// The attribute table's kept orders and the downloads' files.
     let tables: TableServices
+    /// The public's copies of the home and map pages.
+    let publicPages = PublicPages()
     /// Requests, tiles, queues and writer waits, served at `/metrics`.
     public let metrics: PortalMetrics
     /// Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.
@@ -81,7 +83,9 @@ public final class Portal: Sendable {
         let router = Router()
         router.use(PortalMiddleware(trustedProxies: trustedProxies, secureCookies: sessionPolicy.secureCookies,
                                     resolveContext: { [self] request in RequestContext(resolving: request, in: self) }))
-        router.get("/") { [self] request in try home(request) }
+        router.get("/", fast: { [self] request in keptPublicPage(request) }) { [self] request in
+            try keepingPublicPage(request, home)
+        }
         router.get("/login") { [self] request in loginForm(request) }
         router.post("/login") { [self] request in try login(request) }
         router.post("/logout") { [self] request in try logout(request) }

@@ -12,7 +12,8 @@ import Synchronization
 /// bump it: several processes need the revision kept in the store itself.
 final class LayerFactsCache: Sendable {
     /// The tables the cached facts are read from.
-    static let tables: Set<String> = ["layers", "layer_versions", "layer_grants", "agencies", "sectors"]
+    /// `settings` too: the portal's pages kept for the public show some of them.
+    static let tables: Set<String> = ["layers", "layer_versions", "layer_grants", "agencies", "sectors", "settings"]
     /// Entries kept at most (slugs are chosen by visitors: unknown ones are cached as misses too).
     static let maxEntries = 10_000
 

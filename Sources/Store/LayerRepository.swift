@@ -124,6 +124,10 @@ public struct LayerRepository: Sendable {
         return found
     }
 
+    /// The revision of the facts kept in memory: it changes with every commit to the tables
+    /// they come from (`LayerFactsCache.tables`).
+    public var factsRevision: UInt64 { database.layerFacts.current }
+
     /// What `findForAccess` would answer, from memory only: nil when it is not known there
     /// (the caller then asks `findForAccess`); `.some(nil)` for a slug known to be absent.
     public func cachedAccess(slug: String, agencyID: Int64?) -> (layer: LayerSummary, grant: GrantPermission?)?? {
