@@ -50,7 +50,13 @@ for target in ${TARGETS:-http formats style png}; do
     else
         work="$OUT/work/$target"
         mkdir -p "$work"
-        (cd "$OUT" && "./$target" -max_total_time="$MODE" ${RUNS:+-runs=$RUNS} -max_len=4096 -print_final_stats=1 "work/$target" "../$seeds") 2>&1 \
+        # The importers go through Foundation, whose caches keep allocations across inputs: a leak
+        # check after each new input scans the whole heap (a hundred runs a second), so that
+        # target runs without it; AddressSanitizer still stops it at any memory error.
+        extra=()
+        [[ "$target" == formats ]] && extra=(-detect_leaks=0)
+        (cd "$OUT" && "./$target" -max_total_time="$MODE" ${RUNS:+-runs=$RUNS} -max_len=4096 -print_final_stats=1 \
+            "${extra[@]}" "work/$target" "../$seeds") 2>&1 \
             | grep -E "^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|ERROR|crash" || true
         ls "$OUT"/crash-* "$OUT"/leak-* "$OUT"/timeout-* "$OUT"/oom-* 2>/dev/null \
             && { echo "fuzz target $target found a failure (its input is named above)" >&2; exit 1; }
