@@ -96,7 +96,9 @@ public final class Portal: Sendable {
                         ? localizer.text("password_changed", Localizer.language(for: request)) : nil)
         }
         router.post("/profile/password") { [self] request in try changePassword(request) }
-        router.get("/layers/:slug") { [self] request in try layerPage(request) }
+        router.get("/layers/:slug", fast: { [self] request in keptPublicPage(request) }) { [self] request in
+            try keepingPublicPage(request, layerPage)
+        }
         router.get("/healthz") { [self] request in health(request) }
         router.get("/metrics") { [self] request in try metricsPage(request) }
         router.get("/lang/:code") { request in Self.switchLanguage(request) }

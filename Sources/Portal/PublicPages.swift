@@ -3,7 +3,7 @@ import HTTP
 import Store
 import Synchronization
 
-/// The pages the public sees most — the home page and the map page — kept as rendered for as
+/// The pages the public sees most — the home page, the map page and layer pages — kept as rendered for as
 /// long as the store's facts are unchanged (`LayerRepository.factsRevision`: layers, versions,
 /// grants, agencies, sectors, settings), by address and language. Only for requests without a
 /// session cookie, whose pages carry nothing of anyone (no name, no CSRF token, no cookie);

@@ -24,7 +24,7 @@ import Store
 
     @Test func theKeptCopyIsThePageAsRenderedAndAnyChangeRenewsIt() throws {
         let seeded = try Self.province()
-        for target in ["/", "/map", "/?q=1"] {
+        for target in ["/", "/map", "/?q=1", "/layers/co-so-y-te"] {
             #expect(try fast(seeded, target) == nil, "\(target): nothing kept before the first render")
             let rendered = try get(seeded, target)
             #expect(rendered.status == 200)
@@ -59,6 +59,10 @@ import Store
         let own = try browser.get("/map")
         #expect(own.text.contains("diem-quan-trac-moi-truong"), "the agency's private layer is on its own map")
         #expect(try fast(seeded, "/map")?.text.contains("diem-quan-trac-moi-truong") == false, "and never on the public's copy")
+        // A layer page the public may not see is never kept: it answers as a missing one.
+        #expect(try browser.get("/layers/diem-quan-trac-moi-truong").status == 200)
+        #expect(try fast(seeded, "/layers/diem-quan-trac-moi-truong") == nil)
+        #expect(throws: HTTPError.self) { try get(seeded, "/layers/diem-quan-trac-moi-truong") }
     }
 }
 
