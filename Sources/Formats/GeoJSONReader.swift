@@ -11,38 +11,90 @@ import Geometry
 /// projected data exported without a declaration.
 enum GeoJSONReader {
     static func read(bytes: [UInt8], fileName: String, options: ReadOptions, maxRecords: Int? = nil) throws(FormatError) -> ImportedDataset {
+        // The features of a FeatureCollection are converted one by one as they are parsed, so
+        // that the parsed JSON of the whole array never exists at once.
         var parser = JSONParser(bytes)
+        var reading = FeatureReading(fileName: fileName, options: options, maxRecords: maxRecords)
         let root: JSONValue
         do {
-            root = try parser.parseDocument()
-        } catch {
+            root = try parser.parseObject(streaming: "features") { value in reading.add(value) }
+            parser.skipSpace()
+            guard parser.index == bytes.count else { throw parser.failure("unexpected text after the end of the JSON value") }
+        } catch let error as JSONParseError {
             throw .invalid(file: fileName, location: nil, problem: "is not valid JSON: \(error.message)")
+        } catch let error as FormatError {
+            throw error
+        } catch {
+            throw .invalid(file: fileName, location: nil, problem: "cannot be read: \(error)")
         }
         guard case .object = root, let type = root["type"]?.string else {
             throw .invalid(file: fileName, location: nil, problem: "is not GeoJSON: the top-level object has no \"type\"")
         }
-        var dataset = ImportedDataset()
-        let featureValues: [JSONValue]
         switch type {
         case "FeatureCollection":
-            guard case .array(let items)? = root["features"] else {
+            guard case .array? = root["features"] else {
                 throw .invalid(file: fileName, location: nil, problem: "the FeatureCollection has no \"features\" array")
             }
-            featureValues = items
+            if let problem = reading.firstProblem { throw problem }
         case "Feature":
-            featureValues = [root]
+            reading = FeatureReading(fileName: fileName, options: options, maxRecords: maxRecords)
+            try reading.addOrThrow(root)
         default:
-            featureValues = [.object([("type", .string("Feature")), ("geometry", root), ("properties", .null)])]
+            reading = FeatureReading(fileName: fileName, options: options, maxRecords: maxRecords)
+            try reading.addOrThrow(.object([("type", .string("Feature")), ("geometry", root), ("properties", .null)]))
         }
-        guard featureValues.count <= options.limits.maxFeatures else {
-            throw .limitExceeded(file: fileName, problem: "has \(featureValues.count) features; the limit is \(options.limits.maxFeatures)")
+        guard reading.count <= options.limits.maxFeatures else {
+            throw .limitExceeded(file: fileName, problem: "has \(reading.count) features; the limit is \(options.limits.maxFeatures)")
         }
+        var dataset = ImportedDataset()
+        dataset.fields = reading.collector.fields
+        dataset.features = reading.raw.enumerated().map { index, item in
+            ImportedFeature(geometry: item.0, properties: FieldCollector.normalise(item.1, to: dataset.fields),
+                            recordNumber: index + 1)
+        }
+        let nullGeometries = reading.raw.filter { $0.0 == nil }.count
+        if nullGeometries > 0 {
+            dataset.warnings.append("\(fileName): \(nullGeometries) feature(s) have no geometry")
+        }
+        try resolveCRS(root["crs"], fileName: fileName, options: options, dataset: &dataset)
+        return dataset
+    }
+
+    /// The features read so far: each one's geometry and properties, the columns seen, and how
+    /// many there were (counted past the limits too, for the message).
+    struct FeatureReading {
+        let fileName: String
+        let options: ReadOptions
+        let maxRecords: Int?
         var collector = FieldCollector()
         var raw = [(Geometry?, [(String, AttributeValue)])]()
-        raw.reserveCapacity(featureValues.count)
-        for (index, value) in featureValues.enumerated() {
-            if let maxRecords, index >= maxRecords { break }
-            let location = "feature \(index + 1)"
+        var count = 0
+        /// The first feature refused while streaming: thrown once the document turns out to be a
+        /// FeatureCollection (a "features" member of anything else is not its features).
+        var firstProblem: FormatError?
+
+        init(fileName: String, options: ReadOptions, maxRecords: Int?) {
+            self.fileName = fileName
+            self.options = options
+            self.maxRecords = maxRecords
+        }
+
+        mutating func add(_ value: JSONValue) {
+            guard firstProblem == nil else {
+                count += 1
+                return
+            }
+            do {
+                try addOrThrow(value)
+            } catch {
+                firstProblem = error
+            }
+        }
+
+        mutating func addOrThrow(_ value: JSONValue) throws(FormatError) {
+            count += 1
+            guard count <= options.limits.maxFeatures, maxRecords.map({ count <= $0 }) ?? true else { return }
+            let location = "feature \(count)"
             guard case .object = value, value["type"]?.string == "Feature" else {
                 throw .invalid(file: fileName, location: location, problem: "is not an object with \"type\": \"Feature\"")
             }
@@ -68,7 +120,7 @@ enum GeoJSONReader {
                 break
             case .object(let members)?:
                 for (key, member) in members {
-                    let attribute = attributeValue(member)
+                    let attribute = GeoJSONReader.attributeValue(member)
                     guard collector.observe(key, attribute, limit: options.limits.maxFieldCount) else {
                         throw .limitExceeded(file: fileName, problem: "has more than \(options.limits.maxFieldCount) distinct properties, the limit")
                     }
@@ -79,17 +131,6 @@ enum GeoJSONReader {
             }
             raw.append((geometry, properties))
         }
-        dataset.fields = collector.fields
-        dataset.features = raw.enumerated().map { index, item in
-            ImportedFeature(geometry: item.0, properties: FieldCollector.normalise(item.1, to: dataset.fields),
-                            recordNumber: index + 1)
-        }
-        let nullGeometries = raw.filter { $0.0 == nil }.count
-        if nullGeometries > 0 {
-            dataset.warnings.append("\(fileName): \(nullGeometries) feature(s) have no geometry")
-        }
-        try resolveCRS(root["crs"], fileName: fileName, options: options, dataset: &dataset)
-        return dataset
     }
 
     static func resolveCRS(_ crs: JSONValue?, fileName: String, options: ReadOptions,

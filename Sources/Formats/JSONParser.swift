@@ -228,6 +228,69 @@ struct JSONParser {
         }
     }
 
+    /// Parses the object at the current position member by member, as `parseValue` would, but
+    /// hands the array of the member named `streamed` to `element` one item at a time instead of
+    /// keeping it (the member is kept as an empty array): a large array never exists in memory
+    /// as a whole. Errors of `element` pass through as thrown.
+    mutating func parseObject(streaming streamed: String, _ element: (JSONValue) throws -> Void) throws -> JSONValue {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return try parseValue(depth: 0) }
+        index += 1
+        var members = [(String, JSONValue)]()
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
+            let key = try parseString()
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
+            index += 1
+            skipSpace()
+            if key == streamed, index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+                try streamArray(element)
+                members.append((key, .array([])))
+            } else {
+                members.append((key, try parseValue(depth: 1)))
+            }
+            skipSpace()
+            guard index < bytes.count else { throw failure("the text ends inside an object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(members)
+            } else {
+                throw failure("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    private mutating func streamArray(_ element: (JSONValue) throws -> Void) throws {
+        index += 1
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            try element(try parseValue(depth: 2))
+            skipSpace()
+            guard index < bytes.count else { throw failure("the text ends inside an array") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            } else {
+                throw failure("expected ',' or ']' in an array")
+            }
+        }
+    }
+
     mutating func literal(_ word: String) throws(JSONParseError) {
         let expected = Array(word.utf8)
         guard bytes.count - index >= expected.count, Array(bytes[index..<(index + expected.count)]) == expected else {

@@ -19,6 +19,30 @@ import Testing
         ]}
         """
 
+    /// Features are converted as the array is parsed: the members around it may come in any
+    /// order, and a feature with a "features" member of its own is still one feature.
+    @Test func featuresStreamWhateverTheMemberOrder() throws {
+        let typeLast = """
+            {"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3405"}},
+             "features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[500000,1200000]},"properties":{"a":1}},
+                         {"type":"Feature","geometry":null,"properties":{"a":2}}],
+             "type":"FeatureCollection"}
+            """
+        let dataset = try Self.read(typeLast)
+        #expect(dataset.features.count == 2 && dataset.sourceSRID == 3405)
+        #expect(dataset.features[1]["a"] == .integer(2))
+        let oddFeature = #"{"type":"Feature","features":[1,2],"geometry":{"type":"Point","coordinates":[106,21]},"properties":{}}"#
+        #expect(try Self.read(oddFeature).features.count == 1)
+        let notCollection = #"{"type":"Point","features":[],"coordinates":[106,21]}"#
+        #expect(try Self.read(notCollection).features.first?.geometry == .point(Point(x: 106, y: 21)))
+        var options = ReadOptions()
+        options.limits.maxFeatures = 1
+        let error = formatError { _ = try Self.read(typeLast, options: options) }
+        #expect(error?.description == "data.geojson: has 2 features; the limit is 1")
+        let broken = String(typeLast.dropLast(2))
+        #expect(formatError { _ = try Self.read(broken) }?.description.hasPrefix("data.geojson: is not valid JSON") == true)
+    }
+
     @Test func featureCollection() throws {
         let dataset = try Self.read(Self.collection)
         #expect(dataset.sourceSRID == 4326)
