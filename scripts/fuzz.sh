@@ -7,6 +7,7 @@
 #                               (what scripts/test.sh does)
 #   RUNS=N                      stops each target after N executions (with SECONDS as a bound)
 #   TARGETS="formats png"       runs only those targets (all are still built)
+#   FUZZ_OUT=.build-fuzz-2      builds and works in another folder (.build-fuzz by default)
 #
 # Targets: fuzz/<Name>Fuzz.swift compiled into the module it fuzzes, with its seeds in
 # fuzz/corpus/<name>/: http (request framing, multipart, cookies, forms), formats (GeoJSON, CSV,
@@ -15,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-60}"
-OUT=.build-fuzz
+OUT="${FUZZ_OUT:-.build-fuzz}"      # another folder lets a second run go on beside a first
 mkdir -p "$OUT"
 
 FLAGS=(-sanitize=fuzzer,address -parse-as-library -I Sources/CZlibShim -I "$OUT/modules")
