@@ -20,20 +20,7 @@ case "$SOURCE" in
     points:*)
         COUNT="${SOURCE#points:}"
         FILE="$TMP/points.geojson"
-        python3 - "$COUNT" "$FILE" <<'PY'
-import json, random, sys
-count, path = int(sys.argv[1]), sys.argv[2]
-random.seed(7)
-with open(path, "w", encoding="utf-8") as out:
-    out.write('{"type":"FeatureCollection","features":[')
-    for i in range(count):
-        if i: out.write(",")
-        lon, lat = 105.95 + random.random() * 1.0, 21.12 + random.random() * 0.45
-        props = {"stt": i, "ten": f"Điểm số {i}", "loai": random.choice(["trạm", "trường", "chợ"]), "gia_tri": round(random.random() * 1000, 2)}
-        out.write(json.dumps({"type": "Feature", "properties": props,
-                              "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}}, ensure_ascii=False))
-    out.write("]}")
-PY
+        points_geojson "$COUNT" "$FILE"
         ;;
     synthetic)
         DB=../shared/bench/data/synthetic.sqlite
