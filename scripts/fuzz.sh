@@ -59,8 +59,11 @@ for target in ${TARGETS:-http formats style png}; do
         (cd "$OUT" && "./$target" -max_total_time="$MODE" ${RUNS:+-runs=$RUNS} -max_len=4096 -print_final_stats=1 \
             "${extra[@]}" "work/$target" "../$seeds") 2>&1 \
             | grep -E "^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|ERROR|crash" || true
-        ls "$OUT"/crash-* "$OUT"/leak-* "$OUT"/timeout-* "$OUT"/oom-* 2>/dev/null \
-            && { echo "fuzz target $target found a failure (its input is named above)" >&2; exit 1; }
+        found=$(find "$OUT" -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) -print)
+        if [[ -n "$found" ]]; then
+            echo "fuzz target $target found a failure; its input: $found" >&2
+            exit 1
+        fi
         echo "fuzz target $target: no crash in $MODE s"
     fi
 done
