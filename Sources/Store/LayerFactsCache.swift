@@ -59,31 +59,46 @@ final class LayerFactsCache: Sendable {
     }
 }
 
-/// Bumps the facts cache's revision around each commit that changed one of its tables.
+/// Bumps a revision around each commit that changed one of `tables` (updates that set only
+/// `ignoredColumns` of a table aside).
 final class RevisionObserver: TransactionObserver, @unchecked Sendable {
     // `changed` is only touched on the writer connection's queue, one transaction at a time.
     private var changed = false
-    private let cache: LayerFactsCache
+    private let tables: Set<String>
+    private let ignoredColumns: [String: Set<String>]
+    private let bump: @Sendable () -> Void
 
-    init(_ cache: LayerFactsCache) { self.cache = cache }
+    init(tables: Set<String>, ignoredColumns: [String: Set<String>] = [:], bump: @escaping @Sendable () -> Void) {
+        self.tables = tables
+        self.ignoredColumns = ignoredColumns
+        self.bump = bump
+    }
+
+    convenience init(_ cache: LayerFactsCache) {
+        self.init(tables: LayerFactsCache.tables) { cache.revision.add(1, ordering: .releasing) }
+    }
 
     func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
-        LayerFactsCache.tables.contains(eventKind.tableName)
+        guard tables.contains(eventKind.tableName) else { return false }
+        if case .update(let table, let columns) = eventKind, let ignored = ignoredColumns[table], columns.isSubset(of: ignored) {
+            return false
+        }
+        return true
     }
 
     func databaseDidChange(with event: DatabaseEvent) { changed = true }
 
     func databaseWillCommit() throws {
-        if changed { cache.revision.add(1, ordering: .releasing) }
+        if changed { bump() }
     }
 
     func databaseDidCommit(_ db: Database) {
-        if changed { cache.revision.add(1, ordering: .releasing) }
+        if changed { bump() }
         changed = false
     }
 
     func databaseDidRollback(_ db: Database) {
-        if changed { cache.revision.add(1, ordering: .releasing) }
+        if changed { bump() }
         changed = false
     }
 }

@@ -39,27 +39,37 @@ public struct SessionRepository: Sendable {
         }
     }
 
-    /// The session and its user, when the session exists and the user and agency are enabled.
-    public func find(tokenHash: String) throws(StoreError) -> (Session, User)? {
-        try database.read { db in
+    /// The session of `tokenHash` with its user and agency code, when the session exists and the
+    /// user and agency are enabled — from memory while nothing it depends on has changed.
+    public func findActive(tokenHash: String) throws(StoreError) -> ActiveSession? {
+        if let kept = database.sessionFacts.lookup(tokenHash) { return kept }
+        let revision = database.sessionFacts.current
+        let found = try database.read { db -> ActiveSession? in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at,
-                       u.id, u.username, u.display_name, u.email, u.agency_id, u.role, u.password_hash, u.disabled
+                       u.id, u.username, u.display_name, u.email, u.agency_id, u.role, u.password_hash, u.disabled,
+                       a.code AS agency_code
                 FROM sessions s JOIN users u ON u.id = s.user_id JOIN agencies a ON a.id = u.agency_id
                 WHERE s.token_hash = ? AND u.disabled = 0 AND a.disabled = 0
                 """, arguments: [tokenHash]) else { return nil }
             let session = Session(tokenHash: row["token_hash"], userID: row["user_id"], csrfToken: row["csrf_token"],
                                   createdAt: Self.date(row["created_at"]), lastSeenAt: Self.date(row["last_seen_at"]),
                                   expiresAt: Self.date(row["expires_at"]))
-            return (session, UserRepository.user(row))
+            return ActiveSession(session: session, user: UserRepository.user(row), agencyCode: row["agency_code"])
         }
+        database.sessionFacts.store(tokenHash, found, readAt: revision)
+        return found
     }
+
+    /// What `findActive` would answer, from memory only: nil when it is not known there.
+    public func cachedActive(tokenHash: String) -> ActiveSession?? { database.sessionFacts.lookup(tokenHash) }
 
     /// Records activity on a session (its idle clock restarts).
     public func touch(tokenHash: String, at date: Date) throws(StoreError) {
         try database.write { db in
             try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", arguments: [Self.iso(date), tokenHash])
         }
+        database.sessionFacts.touched(tokenHash, at: date)
     }
 
     public func delete(tokenHash: String) throws(StoreError) {

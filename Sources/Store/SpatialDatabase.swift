@@ -16,6 +16,7 @@ public final class SpatialDatabase: Sendable {
     public let path: String
     /// Layer facts read on every request, valid until a commit changes their tables.
     let layerFacts = LayerFactsCache()
+    let sessionFacts = SessionFactsCache()
 
     /// Opens (creating if needed) the database at `path`, with SpatiaLite loaded in every connection.
     /// `spatialiteModule` is the extension to load; only tests name another.
@@ -32,6 +33,11 @@ public final class SpatialDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             pool.add(transactionObserver: RevisionObserver(layerFacts), extent: .databaseLifetime)
+            let sessions = sessionFacts
+            pool.add(transactionObserver: RevisionObserver(tables: SessionFactsCache.tables,
+                                                           ignoredColumns: ["sessions": ["last_seen_at"]]) {
+                sessions.revision.add(1, ordering: .releasing)
+            }, extent: .databaseLifetime)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {

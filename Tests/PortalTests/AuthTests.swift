@@ -168,7 +168,7 @@ import Store
         // Idle for longer than the idle timeout: signed out, and the session is gone.
         try sessions.touch(tokenHash: Tokens.hash(token), at: Date().addingTimeInterval(-121))
         #expect(portal.actor(for: request) == nil)
-        #expect(try sessions.find(tokenHash: Tokens.hash(token)) == nil)
+        #expect(try sessions.findActive(tokenHash: Tokens.hash(token)) == nil)
         // Past the absolute expiry, however recently used.
         try sessions.create(Session(tokenHash: Tokens.hash(token), userID: user.id, csrfToken: "c", createdAt: Date().addingTimeInterval(-4000),
                                     lastSeenAt: Date(), expiresAt: Date().addingTimeInterval(-1)), clientAddress: nil)

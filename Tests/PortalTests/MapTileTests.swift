@@ -264,4 +264,21 @@ import Store
         _ = try demo.respond("/tiles/khong-ton-tai/10/814/449.png")
         #expect(try fast(demo, "/tiles/khong-ton-tai/10/814/449.png") == nil)
     }
+
+    @Test func aSessionKeptInMemoryTakesTheFastPathUntilItEnds() throws {
+        let demo = try #require(fixture)
+        var official = Browser(demo)
+        #expect(try official.signIn("stnmt.viewer").status == 303)
+        let cookie = ("Cookie", "bando_session=\(try #require(official.cookies["bando_session"]))")
+        let target = "/tiles/diem-quan-trac-moi-truong/10/814/449.png"
+        #expect(try official.get(target).status == 200, "the agency's private layer, through the pool")
+        let quick = try #require(try fast(demo, target, headers: [cookie]), "session, facts and tile are in memory now")
+        #expect(quick.status == 200 && quick.headers["Cache-Control"] == "private, max-age=300")
+        #expect(try fast(demo, target) == nil, "the public is handed on, and the pool refuses it")
+        // Signing out ends the kept session at once: handed on, and refused.
+        let profile = try official.get("/profile")
+        #expect(try official.post("/logout", [("csrf", Browser.csrf(in: profile) ?? "")]).status == 303)
+        #expect(try fast(demo, target, headers: [cookie]) == nil)
+        #expect(try demo.respond(target, headers: [cookie]).status == 404)
+    }
 }

@@ -38,16 +38,32 @@ extension Portal {
     func lookUpSession(_ request: Request) -> (session: Session, actor: Actor)? {
         guard let token = request.cookies[SessionPolicy.cookieName], !token.isEmpty, token.count < 200 else { return nil }
         let hash = Tokens.hash(token)
-        guard let (session, user) = try? sessions.find(tokenHash: hash) else { return nil }
+        guard let active = try? sessions.findActive(tokenHash: hash) else { return nil }
+        let session = active.session, user = active.user
         let now = Date()
         if now > session.expiresAt || now.timeIntervalSince(session.lastSeenAt) > sessionPolicy.idleTimeout {
             try? sessions.delete(tokenHash: hash)
             return nil
         }
         if now.timeIntervalSince(session.lastSeenAt) > 60 { try? sessions.touch(tokenHash: hash, at: now) }
-        guard let agency = try? agencies.find(id: user.agencyID) else { return nil }
         return (session, Actor(userID: user.id, username: user.username, displayName: user.displayName,
-                               agencyID: user.agencyID, agencyCode: agency.code, role: user.role))
+                               agencyID: user.agencyID, agencyCode: active.agencyCode, role: user.role))
+    }
+
+    /// The actor of the request's session from memory only, for the I/O thread's fast paths:
+    /// `.some(nil)` for the public (no session cookie), nil when the session is not known in
+    /// memory or needs the store (expired, idle, its idle clock due to be written).
+    func memoryActor(_ request: Request) -> Actor?? {
+        guard let token = request.cookies[SessionPolicy.cookieName], !token.isEmpty else { return .some(nil) }
+        guard token.count < 200, let kept = sessions.cachedActive(tokenHash: Tokens.hash(token)), let active = kept else {
+            return nil
+        }
+        let now = Date()
+        let idle = now.timeIntervalSince(active.session.lastSeenAt)
+        guard now <= active.session.expiresAt, idle <= 60, idle <= sessionPolicy.idleTimeout else { return nil }
+        let user = active.user
+        return .some(Actor(userID: user.id, username: user.username, displayName: user.displayName,
+                           agencyID: user.agencyID, agencyCode: active.agencyCode, role: user.role))
     }
 
     /// Starts a session for `user`, replacing the request's previous one (the id is never reused

@@ -21,7 +21,14 @@ enum Tokens {
         var out = [UInt8](repeating: 0, count: 32)
         var input = Array(token.utf8)
         crypto_generichash(&out, 32, &input, UInt64(input.count), nil, 0)
-        return out.map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex = [UInt8]()
+        hex.reserveCapacity(64)
+        for byte in out {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// Compares two secrets in time independent of where they differ.

@@ -80,15 +80,16 @@ extension Portal {
         }
     }
 
-    /// The tile door's fast path, on the I/O thread: a request without a session (the public),
-    /// for a tile whose layer facts and bytes are all in memory, is answered from there — by the
-    /// same policy, with the same headers. Anything else (a session, a fact or tile not in memory,
-    /// a refusal) is handed to `layerTile` on the handler pool, which answers it in full.
+    /// The tile door's fast path, on the I/O thread: a request whose actor (the public, or a
+    /// session kept in memory) and whose tile's layer facts and bytes are all in memory is
+    /// answered from there — by the same policy, with the same headers. Anything else (a session
+    /// not in memory, a fact or tile not in memory, a refusal) is handed to `layerTile` on the
+    /// handler pool, which answers it in full.
     func fastLayerTile(_ request: Request) -> Response? {
-        guard request.cookies[SessionPolicy.cookieName] == nil, let slug = request.parameters["layer"],
+        guard let known = memoryActor(request), let slug = request.parameters["layer"],
               let address = TileAddress(z: request.parameters["z"], x: request.parameters["x"], file: request.parameters["file"]),
-              let known = layers.cachedAccess(slug: slug, agencyID: nil), let (layer, grant) = known,
-              Policy.can(nil, .viewData, Self.facts(layer, grant: grant)),
+              let facts = layers.cachedAccess(slug: slug, agencyID: known?.agencyID), let (layer, grant) = facts,
+              Policy.can(known, .viewData, Self.facts(layer, grant: grant)),
               let cachedState = layers.cachedMapState(layerID: layer.id), let state = cachedState,
               let drawing = map.published.drawing(layer, state: state) else { return nil }
         let key = TileKey(subject: drawing.subject, z: address.tile.z, x: address.tile.x, y: address.tile.y, scale: address.scale)
