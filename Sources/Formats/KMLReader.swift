@@ -14,12 +14,38 @@ import Geometry
 /// So the bytes are checked first: they must be valid UTF-8 (as KML requires) and declare
 /// no entities (KML never needs a DTD; entity expansion is the "billion laughs" attack).
 enum KMLReader {
+    /// Whether `bytes` hold `<?` followed by a name, optional white space and `?>`: a
+    /// processing instruction without content.
+    static func hasEmptyProcessingInstruction(_ bytes: [UInt8]) -> Bool {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        var index = 0
+        while index + 1 < bytes.count {
+            guard bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") else {
+                index += 1
+                continue
+            }
+            var cursor = index + 2
+            while cursor < bytes.count, !isSpace(bytes[cursor]), bytes[cursor] != UInt8(ascii: "?") { cursor += 1 }
+            while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
+            if cursor + 1 < bytes.count, bytes[cursor] == UInt8(ascii: "?"), bytes[cursor + 1] == UInt8(ascii: ">") { return true }
+            if cursor == bytes.count || (cursor + 1 == bytes.count && bytes[cursor] == UInt8(ascii: "?")) { return true }
+            index += 2
+        }
+        return false
+    }
+
     static func read(bytes: [UInt8], fileName: String, options: ReadOptions, maxRecords: Int? = nil) throws(FormatError) -> ImportedDataset {
         guard utf8Validity(bytes).valid else {
             throw .invalid(file: fileName, location: nil, problem: "is not valid UTF-8 text, which KML requires")
         }
         if contains(bytes, Array("<!ENTITY".utf8)) {
             throw .invalid(file: fileName, location: nil, problem: "declares XML entities, which KML files do not need and uploads may not contain")
+        }
+        if hasEmptyProcessingInstruction(bytes) {
+            // Foundation's XMLParser (swift-corelibs-foundation) dereferences the missing content
+            // of `<?name?>` and brings the whole process down; such a file never reaches it.
+            throw .invalid(file: fileName, location: nil,
+                           problem: "holds an empty XML processing instruction (<?…?>), which KML files do not need and uploads may not contain")
         }
         let handler = KMLHandler(fileName: fileName, maxFeatures: options.limits.maxFeatures, maxRecords: maxRecords)
         let parser = XMLParser(data: Data(bytes))

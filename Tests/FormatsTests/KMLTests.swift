@@ -59,6 +59,20 @@ import Testing
         #expect(previews[0].dataset.features.count == 2)
     }
 
+    /// Found by the formats fuzzer: Foundation's XMLParser dereferences the missing content of an
+    /// empty processing instruction and the process dies (SEGV in strlen). Refused before it.
+    @Test func anEmptyProcessingInstructionIsRefusedBeforeTheXMLParserSeesIt() throws {
+        let folder = TempFolder()
+        for (name, text) in [("pi.kml", "<?x-?>"), ("pi2.kml", "<kml><?target ?><Placemark/></kml>"), ("pi3.kml", "<?a")] {
+            let path = folder.write(name, text)
+            #expect(formatError { _ = try DatasetReader.read(path: path, originalName: name) }?.description
+                    == "\(name): holds an empty XML processing instruction (<?…?>), which KML files do not need and uploads may not contain")
+        }
+        #expect(KMLReader.hasEmptyProcessingInstruction(Array(#"<?xml version="1.0"?><?xml-stylesheet href="a.css"?><kml/>"#.utf8)) == false,
+                "instructions with content, the XML declaration among them, are read as before")
+        #expect(try DatasetReader.read(path: folder.write("ok.kml", Self.kml), originalName: "ok.kml").features.count > 0)
+    }
+
     @Test func malformedKML() {
         let folder = TempFolder()
         let broken = folder.write("x.kml", "<kml><Placemark><name>a</name><Point><coordinates>1,2</coordinates></Point>")
