@@ -16,16 +16,12 @@ enum GeoJSONReader {
         var parser = JSONParser(bytes)
         var reading = FeatureReading(fileName: fileName, options: options, maxRecords: maxRecords)
         let root: JSONValue
-        do {
+        do throws(JSONParseError) {
             root = try parser.parseObject(streaming: "features") { value in reading.add(value) }
             parser.skipSpace()
             guard parser.index == bytes.count else { throw parser.failure("unexpected text after the end of the JSON value") }
-        } catch let error as JSONParseError {
-            throw .invalid(file: fileName, location: nil, problem: "is not valid JSON: \(error.message)")
-        } catch let error as FormatError {
-            throw error
         } catch {
-            throw .invalid(file: fileName, location: nil, problem: "cannot be read: \(error)")
+            throw .invalid(file: fileName, location: nil, problem: "is not valid JSON: \(error.message)")
         }
         guard case .object = root, let type = root["type"]?.string else {
             throw .invalid(file: fileName, location: nil, problem: "is not GeoJSON: the top-level object has no \"type\"")

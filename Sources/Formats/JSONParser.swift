@@ -165,53 +165,11 @@ struct JSONParser {
         guard index < bytes.count else { throw failure("the text ends where a value was expected") }
         switch bytes[index] {
         case UInt8(ascii: "{"):
-            index += 1
-            var members = [(String, JSONValue)]()
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            }
-            while true {
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
-                let key = try parseString()
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
-                index += 1
-                members.append((key, try parseValue(depth: depth + 1)))
-                skipSpace()
-                guard index < bytes.count else { throw failure("the text ends inside an object") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                } else if bytes[index] == UInt8(ascii: "}") {
-                    index += 1
-                    return .object(members)
-                } else {
-                    throw failure("expected ',' or '}' in an object")
-                }
-            }
+            return .object(try members { parser, _ throws(JSONParseError) in try parser.parseValue(depth: depth + 1) })
         case UInt8(ascii: "["):
-            index += 1
             var items = [JSONValue]()
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .array(items)
-            }
-            while true {
-                items.append(try parseValue(depth: depth + 1))
-                skipSpace()
-                guard index < bytes.count else { throw failure("the text ends inside an array") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                } else if bytes[index] == UInt8(ascii: "]") {
-                    index += 1
-                    return .array(items)
-                } else {
-                    throw failure("expected ',' or ']' in an array")
-                }
-            }
+            try elements(depth: depth) { items.append($0) }
+            return .array(items)
         case UInt8(ascii: "\""):
             return .string(try parseString())
         case UInt8(ascii: "t"):
@@ -228,19 +186,32 @@ struct JSONParser {
         }
     }
 
-    /// Parses the object at the current position member by member, as `parseValue` would, but
-    /// hands the array of the member named `streamed` to `element` one item at a time instead of
-    /// keeping it (the member is kept as an empty array): a large array never exists in memory
-    /// as a whole. Errors of `element` pass through as thrown.
-    mutating func parseObject(streaming streamed: String, _ element: (JSONValue) throws -> Void) throws -> JSONValue {
+    /// Parses the object at the current position, as `parseValue` would, but hands the array of
+    /// the member named `streamed` to `element` one item at a time instead of keeping it (the
+    /// member is kept as an empty array): a large array never exists in memory as a whole.
+    mutating func parseObject(streaming streamed: String, _ element: (JSONValue) -> Void) throws(JSONParseError) -> JSONValue {
         skipSpace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return try parseValue(depth: 0) }
+        return .object(try members { parser, key throws(JSONParseError) in
+            parser.skipSpace()
+            guard key == streamed, parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "[") else {
+                return try parser.parseValue(depth: 1)
+            }
+            try parser.elements(depth: 1, element)
+            return .array([])
+        })
+    }
+
+    /// The members of the object whose `{` is at the current position; `value` parses each
+    /// member's value, given its name.
+    private mutating func members(_ value: (inout JSONParser, String) throws(JSONParseError) -> JSONValue)
+        throws(JSONParseError) -> [(String, JSONValue)] {
         index += 1
         var members = [(String, JSONValue)]()
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return members
         }
         while true {
             skipSpace()
@@ -249,27 +220,23 @@ struct JSONParser {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
             index += 1
-            skipSpace()
-            if key == streamed, index < bytes.count, bytes[index] == UInt8(ascii: "[") {
-                try streamArray(element)
-                members.append((key, .array([])))
-            } else {
-                members.append((key, try parseValue(depth: 1)))
-            }
+            members.append((key, try value(&self, key)))
             skipSpace()
             guard index < bytes.count else { throw failure("the text ends inside an object") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return members
             } else {
                 throw failure("expected ',' or '}' in an object")
             }
         }
     }
 
-    private mutating func streamArray(_ element: (JSONValue) throws -> Void) throws {
+    /// The items of the array whose `[` is at the current position (an array at `depth`), each
+    /// handed to `element` as soon as it is parsed.
+    private mutating func elements(depth: Int, _ element: (JSONValue) -> Void) throws(JSONParseError) {
         index += 1
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
@@ -277,7 +244,7 @@ struct JSONParser {
             return
         }
         while true {
-            try element(try parseValue(depth: 2))
+            element(try parseValue(depth: depth + 1))
             skipSpace()
             guard index < bytes.count else { throw failure("the text ends inside an array") }
             if bytes[index] == UInt8(ascii: ",") {

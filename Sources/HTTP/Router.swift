@@ -54,26 +54,21 @@ public final class Router: Sendable {
             let found = state.read { state -> (Route, [String: String], [Middleware])? in
                 var parameters: [String: String] = [:]
                 guard let node = state.root.match(segments[...], parameters: &parameters),
-                      let route = node.handlers[request.method] ?? (request.method == .HEAD ? node.handlers[.GET] : nil),
+                      let route = node.route(for: request.method),
                       route.inline || route.fast != nil else { return nil }
                 return (route, parameters, state.middleware)
             }
             guard let (route, parameters, middleware) = found else { return nil }
             var routed = request
             routed.parameters = parameters
-            var next: Handler
+            var handler = route.handler
             if let fast = route.fast {
-                next = { request in
+                handler = { request in
                     guard let response = fast(request) else { throw HandedOn() }
                     return response
                 }
-            } else {
-                next = route.handler
             }
-            for outer in middleware.reversed() {
-                let inner = next
-                next = { request in try outer.handle(request, next: inner) }
-            }
+            let next = Self.wrapped(handler, in: middleware)
             do {
                 var response = try next(routed)
                 response.route = route.pattern
@@ -93,7 +88,7 @@ public final class Router: Sendable {
         return state.read { state in
             var parameters: [String: String] = [:]
             guard let node = state.root.match(segments[...], parameters: &parameters) else { return false }
-            return (node.handlers[method] ?? (method == .HEAD ? node.handlers[.GET] : nil))?.inline ?? false
+            return node.route(for: method)?.inline ?? false
         }
     }
 
@@ -137,21 +132,16 @@ public final class Router: Sendable {
         let found = state.read { state -> (Route, [String: String], [Middleware])? in
             var parameters: [String: String] = [:]
             guard let node = state.root.match(segments[...], parameters: &parameters) else { return nil }
-            let route = node.handlers[request.method] ?? (request.method == .HEAD ? node.handlers[.GET] : nil)
+            let route = node.route(for: request.method)
             guard let route else { return nil }
             return (route, parameters, state.middleware)
         }
         guard let (route, parameters, middleware) = found else {
             throw notFoundOrNotAllowed(segments)
         }
-        let handler = route.handler
         var routed = request
         routed.parameters = parameters
-        var next: Handler = handler
-        for outer in middleware.reversed() {
-            let inner = next
-            next = { request in try outer.handle(request, next: inner) }
-        }
+        let next = Self.wrapped(route.handler, in: middleware)
         do {
             var response = try next(routed)
             response.route = route.pattern
@@ -160,6 +150,16 @@ public final class Router: Sendable {
             error.route = route.pattern
             throw error
         }
+    }
+
+    /// `handler` inside `middleware`, the first outermost.
+    private static func wrapped(_ handler: @escaping Handler, in middleware: [Middleware]) -> Handler {
+        var next = handler
+        for outer in middleware.reversed() {
+            let inner = next
+            next = { request in try outer.handle(request, next: inner) }
+        }
+        return next
     }
 
     private func notFoundOrNotAllowed(_ segments: [Substring]) -> HTTPError {
@@ -198,6 +198,11 @@ public final class Router: Sendable {
         var parameterChildren: [String: Node] = [:]
         var catchAll: (name: String, handlers: [HTTPMethod: Route])?
         var handlers: [HTTPMethod: Route] = [:]
+
+        /// The route of `method` here; HEAD falls back to GET.
+        func route(for method: HTTPMethod) -> Route? {
+            handlers[method] ?? (method == .HEAD ? handlers[.GET] : nil)
+        }
 
         mutating func insert(_ segments: ArraySlice<Substring>, method: HTTPMethod, handler: Route) {
             guard let first = segments.first else {
