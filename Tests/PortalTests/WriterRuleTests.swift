@@ -29,7 +29,7 @@ import Testing
 
     @Test func signInDuringAnImportWaitsForNoMoreThanABatch() throws {
         let fixture = try Fixture()
-        let total = 15_000
+        let total = 40_000   // long enough to outlast five sign-ins on a loaded machine
         let path = try Self.points(total, in: fixture.folder)
         let written = Atomic<Int>(0)
         let finished = Atomic<Bool>(false)
