@@ -203,18 +203,15 @@ public enum DatasetReader {
         return try ShapefileSource.readFile(url)
     }
 
-    /// The bytes of the zip member `member`, refused before parsing when they are more than
-    /// `limits.maxDocumentBytes` (the zip's own limits bound the extraction).
+    /// The bytes of the zip member `member`, refused as soon as they pass
+    /// `limits.maxDocumentBytes` (the zip's own limits bound the extraction too).
     static func document(_ member: String, of zip: inout ZipArchiveReader, limits: ImportLimits) throws(FormatError) -> [UInt8] {
-        let bytes = try zip.extract(member)
-        try checkDocument(size: Int64(bytes.count), ShapefileSource.baseName(member), limits: limits)
-        return bytes
+        try zip.extract(member, maxBytes: limits.maxDocumentBytes)
     }
 
     static func checkDocument(size: Int64, _ fileName: String, limits: ImportLimits) throws(FormatError) {
         guard size > limits.maxDocumentBytes else { return }
-        let megabytes = { (bytes: Int64) in String(format: "%.1f", Double(bytes) / Double(1 << 20)) }
-        throw .limitExceeded(file: fileName, problem: "is \(megabytes(size)) MB, more than the \(megabytes(limits.maxDocumentBytes)) MB read at once")
+        throw .limitExceeded(file: fileName, problem: "is \(ImportLimits.megabytes(size)) MB, more than the \(ImportLimits.megabytes(limits.maxDocumentBytes)) MB read at once")
     }
 
     /// The first `count` bytes of the file at `path` (fewer if it is shorter or unreadable).
@@ -262,13 +259,7 @@ public enum DatasetReader {
                                  _ body: (String) throws(FormatError) -> T) throws(FormatError) -> T {
         let temporary = FileManager.default.temporaryDirectory
             .appendingPathComponent("bando-import-\(UUID().uuidString).\(ShapefileSource.ext(member))")
-        do {
-            try Data(zip.extract(member)).write(to: temporary)
-        } catch let error as FormatError {
-            throw error
-        } catch {
-            throw .cannotWrite(file: temporary.lastPathComponent, reason: "\(ShapefileSource.baseName(member)) could not be unpacked")
-        }
+        try zip.extract(member, to: temporary)
         defer { try? FileManager.default.removeItem(at: temporary) }
         return try body(temporary.path)
     }

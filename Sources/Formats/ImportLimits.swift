@@ -1,3 +1,5 @@
+import Foundation
+
 /// Upper bounds on what one import may hold, checked by every reader so that a hostile or
 /// mistaken upload fails with a clear message instead of exhausting the server.
 public struct ImportLimits: Sendable, Equatable {
@@ -40,6 +42,21 @@ public struct ImportLimits: Sendable, Equatable {
     /// are bounded by the preview's own count. A file beyond them can still be imported: the
     /// import runs in the background under the default limits.
     public static let preview = ImportLimits(maxUncompressedBytes: 256 << 20, maxDocumentBytes: 32 << 20, maxQuerySeconds: 5)
+
+    /// The limits of imports on this server: the defaults, with the document limit from
+    /// `BANDO_MAX_DOCUMENT_MB` (1 to 4096) when it is set.
+    public static func configured(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ImportLimits {
+        var limits = ImportLimits()
+        if let text = environment["BANDO_MAX_DOCUMENT_MB"], let megabytes = Int64(text), (1...4096).contains(megabytes) {
+            limits.maxDocumentBytes = megabytes << 20
+        }
+        return limits
+    }
+
+    /// "12.5": bytes as megabytes to a tenth, for messages.
+    static func megabytes(_ bytes: Int64) -> String {
+        String(format: "%.1f", Double(bytes) / Double(1 << 20))
+    }
 }
 
 /// Choices the person made on the upload form, each overriding what the reader would

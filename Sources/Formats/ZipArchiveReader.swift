@@ -7,7 +7,8 @@ import ZIPFoundation
 /// entry count, declared total size, declared compression ratio, and every path (no
 /// absolute path, no "..", no symbolic link). Declared sizes can lie, so extraction counts
 /// the bytes actually produced and stops as soon as an entry outgrows its declared size or
-/// the total outgrows the limit. Nothing is written to disk.
+/// the total outgrows the limit. Members are extracted into memory, or a chunk at a time into
+/// a temporary file the caller names.
 struct ZipArchiveReader {
     /// Entries smaller than this are not held to the ratio limit: a few kilobytes of
     /// padding compress a thousandfold without being a threat.
@@ -82,32 +83,70 @@ struct ZipArchiveReader {
         return nil
     }
 
-    /// The bytes of the entry at `path`, counted against the limits.
-    mutating func extract(_ path: String) throws(FormatError) -> [UInt8] {
+    /// The bytes of the entry at `path`, counted against the limits; refused as soon as they
+    /// pass `maxBytes` (a document read at once), without holding more.
+    mutating func extract(_ path: String, maxBytes: Int64 = .max) throws(FormatError) -> [UInt8] {
+        var bytes = [UInt8]()
+        if let entry = files[path] { bytes.reserveCapacity(Int(min(entry.uncompressedSize, UInt64(min(maxBytes, 64 << 20))))) }
+        try extract(path, maxBytes: maxBytes) { chunk in bytes.append(contentsOf: chunk) }
+        return bytes
+    }
+
+    /// Writes the entry at `path` to a new file at `url`, a chunk at a time, counted against the
+    /// limits; a refused or damaged entry leaves no file.
+    mutating func extract(_ path: String, to url: URL, maxBytes: Int64 = .max) throws(FormatError) {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: url) else {
+            throw .cannotWrite(file: url.lastPathComponent, reason: "\(path) could not be unpacked")
+        }
+        let target = url.lastPathComponent
+        do throws(FormatError) {
+            try extract(path, maxBytes: maxBytes) { (chunk: Data) throws(FormatError) in
+                do {
+                    try handle.write(contentsOf: chunk)
+                } catch {
+                    throw FormatError.cannotWrite(file: target, reason: "\(path) could not be unpacked: \(error.localizedDescription)")
+                }
+            }
+            try? handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: url)
+            throw error
+        }
+    }
+
+    /// Hands the entry's bytes to `consume` chunk by chunk, stopping at the first one past its
+    /// declared size, the archive's total limit, the compression ratio limit or `maxBytes`.
+    private mutating func extract(_ path: String, maxBytes: Int64,
+                                  consume: (Data) throws(FormatError) -> Void) throws(FormatError) {
         guard let entry = files[path] else {
             throw .invalid(file: fileName, location: nil, problem: "has no entry \(path)")
         }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(Int(min(entry.uncompressedSize, 64 << 20)))
         let declared = entry.uncompressedSize
         let compressed = max(entry.compressedSize, 1)
         let limit = limits.maxUncompressedBytes
         let ratioLimit = limits.maxCompressionRatio
         var total = extracted
+        var produced: UInt64 = 0
         let name = fileName
         do {
             _ = try archive.extract(entry, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
-                bytes.append(contentsOf: chunk)
+                produced += UInt64(chunk.count)
                 total += Int64(chunk.count)
-                if UInt64(bytes.count) > declared {
+                if produced > declared {
                     throw FormatError.limitExceeded(file: name, problem: "zip entry \(path) expands beyond its declared \(declared) bytes; the archive is damaged or hostile")
                 }
                 if total > limit {
                     throw FormatError.limitExceeded(file: name, problem: "expands to more than \(limit) bytes, the limit")
                 }
-                if UInt64(bytes.count) >= Self.ratioCheckThreshold, Double(bytes.count) / Double(compressed) > ratioLimit {
+                if produced >= Self.ratioCheckThreshold, Double(produced) / Double(compressed) > ratioLimit {
                     throw FormatError.limitExceeded(file: name, problem: "zip entry \(path) is compressed more than \(Int(ratioLimit)) times; it looks like a zip bomb")
                 }
+                if produced > UInt64(max(0, maxBytes)) {
+                    throw FormatError.limitExceeded(file: ShapefileSource.baseName(path), problem: "expands to more than \(ImportLimits.megabytes(maxBytes)) MB, the most read at once")
+                }
+                try consume(chunk)
             }
         } catch let error as FormatError {
             throw error
@@ -115,6 +154,5 @@ struct ZipArchiveReader {
             throw .invalid(file: fileName, location: nil, problem: "zip entry \(path) is damaged and cannot be extracted")
         }
         extracted = total
-        return bytes
     }
 }

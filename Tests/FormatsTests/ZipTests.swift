@@ -60,6 +60,40 @@ import ZIPFoundation
         #expect(actual?.description.contains("expands beyond its declared 50000 bytes") == true)
     }
 
+    @Test func aDocumentPastTheLimitReadAtOnceStopsDuringExtraction() throws {
+        // 3 MB of GeoJSON in a zip: extraction stops at the document limit (1 MB here), not
+        // after holding the whole document.
+        let folder = TempFolder()
+        let path = folder.path("nen.zip")
+        var text = #"{"type":"FeatureCollection","features":["#
+        var i = 0
+        var state: UInt64 = 11
+        while text.utf8.count < 3 << 20 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1
+            let x = 100_000 + (state >> 33) % 900_000, y = 100_000 + (state >> 13) % 900_000
+            text += #"{"type":"Feature","properties":{"ten":"Điểm \#(i)"},"geometry":{"type":"Point","coordinates":[107.\#(x),21.\#(y)]}},"#
+            i += 1
+        }
+        text.removeLast()
+        text += "]}"
+        try makeZip(at: path, entries: [("diem.geojson", Array(text.utf8))])
+        var options = ReadOptions()
+        options.limits.maxDocumentBytes = 1 << 20
+        let error = formatError { _ = try DatasetReader.read(path: path, originalName: "nen.zip", options: options) }
+        #expect(error?.description == "diem.geojson: expands to more than 1.0 MB, the most read at once")
+        // Within the limit, the same file reads.
+        options.limits.maxDocumentBytes = 4 << 20
+        let dataset = try DatasetReader.read(path: path, originalName: "nen.zip", options: options)
+        #expect(dataset.features.count == i)
+    }
+
+    @Test func theDocumentLimitIsASettingOfTheServer() {
+        #expect(ImportLimits.configured([:]).maxDocumentBytes == 512 << 20)
+        #expect(ImportLimits.configured(["BANDO_MAX_DOCUMENT_MB": "64"]).maxDocumentBytes == 64 << 20)
+        #expect(ImportLimits.configured(["BANDO_MAX_DOCUMENT_MB": "0"]).maxDocumentBytes == 512 << 20)
+        #expect(ImportLimits.configured(["BANDO_MAX_DOCUMENT_MB": "lots"]).maxDocumentBytes == 512 << 20)
+    }
+
     @Test func symlinksAreRefused() throws {
         let folder = TempFolder()
         let url = URL(fileURLWithPath: folder.path("link.zip"))

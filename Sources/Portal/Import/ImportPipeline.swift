@@ -131,7 +131,7 @@ public struct ImportPipeline: Sendable {
     let database: SpatialDatabase
     let limits: ImportLimits
 
-    public init(database: SpatialDatabase, limits: ImportLimits = ImportLimits()) {
+    public init(database: SpatialDatabase, limits: ImportLimits = .configured()) {
         self.database = database
         self.limits = limits
     }
