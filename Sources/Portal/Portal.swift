@@ -73,6 +73,8 @@ public final class Portal: Sendable {
         self.map = MapServices(database: database, dataDirectory: dataDirectory)
         self.tables = TableServices(dataDirectory: dataDirectory)
         self.metrics = metrics
+        let published = map.published
+        metrics.readMapBuilds { (published.indexBuildCount, published.overviewBuildCount) }
         self.trustedProxies = trustedProxies
         self.logger = logger
         database.observeWriteWaits { [metrics] wait in metrics.writerWait(wait) }

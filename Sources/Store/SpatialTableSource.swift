@@ -468,6 +468,29 @@ public final class SpatialTableIndex: Sendable {
         }
 
         mutating func add(id: Int64, geometry: Geometry, attributes values: [SpatialTableSource.Value]) {
+            guard let (kind, featureParts) = Self.parts(of: geometry) else { return }
+            let box = geometry.bbox
+            guard !box.isEmpty, box.minX.isFinite, box.maxY.isFinite else { return }
+            add(id: id, kind: kind, parts: featureParts, bounds: box, attributes: values)
+        }
+
+        /// Adds a feature already split into parts (which may be none, for a feature generalized
+        /// away entirely: the renderer marks its box).
+        mutating func add(id: Int64, kind: GeometryKind, parts featureParts: [Part], bounds box: BoundingBox,
+                          attributes values: [SpatialTableSource.Value]) {
+            ids.append(id)
+            kinds.append(kind)
+            bounds.append(box)
+            attributes.append(contentsOf: values.prefix(attributeCount))
+            if values.count < attributeCount {
+                attributes.append(contentsOf: repeatElement(.null, count: attributeCount - values.count))
+            }
+            parts.append(featureParts)
+        }
+
+        /// A geometry's parts of its first member's family (a collection of several families
+        /// keeps those), or nil when it has none.
+        static func parts(of geometry: Geometry) -> (GeometryKind, [Part])? {
             var featureParts: [Part] = []
             func collect(_ g: Geometry) {
                 switch g {
@@ -491,35 +514,16 @@ public final class SpatialTableIndex: Sendable {
                 }
             }
             collect(geometry)
-            // A collection of several families keeps the members of its first part's family.
-            guard let kind = featureParts.first?.kind else { return }
+            guard let kind = featureParts.first?.kind else { return nil }
             featureParts.removeAll { $0.kind != kind }
-            let box = geometry.bbox
-            guard !featureParts.isEmpty, !box.isEmpty, box.minX.isFinite, box.maxY.isFinite else { return }
-            ids.append(id)
-            kinds.append(kind)
-            bounds.append(box)
-            attributes.append(contentsOf: values.prefix(attributeCount))
-            if values.count < attributeCount {
-                attributes.append(contentsOf: repeatElement(.null, count: attributeCount - values.count))
-            }
-            parts.append(featureParts)
+            return featureParts.isEmpty ? nil : (kind, featureParts)
         }
 
         /// The full level, then generalized copies at the tolerances of every other zoom from
         /// 14 down to 0, each kept only when it saves at least a quarter of the vertices of the
         /// last level kept.
         consuming func build(attributeNames: [String]) -> SpatialTableIndex {
-            // Store features in R-tree leaf order, so a query walks memory forwards.
-            let order = SpatialTableIndex.hilbertOrder(bounds)
-            ids = order.map { ids[$0] }
-            kinds = order.map { kinds[$0] }
-            bounds = order.map { bounds[$0] }
-            parts = order.map { parts[$0] }
-            if attributeCount > 0 {
-                let values = attributes
-                attributes = order.flatMap { values[($0 * attributeCount)..<(($0 + 1) * attributeCount)] }
-            }
+            sortAlongHilbertCurve()
             var levels = [Self.level(parts, tolerance: 0)]
             var current = parts
             for zoom in stride(from: 14, through: 0, by: -2) {
@@ -534,10 +538,30 @@ public final class SpatialTableIndex: Sendable {
                                      attributes: attributes, levels: levels)
         }
 
+        /// One level only, of the parts as they were added (already generalized to `tolerance`).
+        consuming func build(attributeNames: [String], tolerance: Double) -> SpatialTableIndex {
+            sortAlongHilbertCurve()
+            return SpatialTableIndex(attributeNames: attributeNames, ids: ids, kinds: kinds, bounds: bounds,
+                                     attributes: attributes, levels: [Self.level(parts, tolerance: tolerance)])
+        }
+
+        /// Puts the features in R-tree leaf order, so a query walks memory forwards.
+        private mutating func sortAlongHilbertCurve() {
+            let order = SpatialTableIndex.hilbertOrder(bounds)
+            ids = order.map { ids[$0] }
+            kinds = order.map { kinds[$0] }
+            bounds = order.map { bounds[$0] }
+            parts = order.map { parts[$0] }
+            if attributeCount > 0 {
+                let values = attributes
+                attributes = order.flatMap { values[($0 * attributeCount)..<(($0 + 1) * attributeCount)] }
+            }
+        }
+
         /// A feature's parts generalized: lines by Douglas–Peucker, rings kept closed with at
         /// least three corners; a ring smaller than the tolerance goes, and with an outer ring go
         /// its holes.
-        private static func simplified(_ parts: [Part],
+        static func simplified(_ parts: [Part],
                                        tolerance: Double) -> [Part] {
             var out: [Part] = []
             var outerKept = true

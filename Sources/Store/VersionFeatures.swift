@@ -32,7 +32,25 @@ extension FeatureRepository {
     ///   - withProperties: also return each feature's whole properties JSON.
     public func features(versionID: Int64, intersecting box: BoundingBox, attributes: [String] = [],
                          withProperties: Bool = false, limit: Int = 10_000) throws(StoreError) -> [VersionFeature] {
-        guard !box.isEmpty, limit > 0 else { return [] }
+        var out: [VersionFeature] = []
+        do {
+            try forEachFeature(versionID: versionID, intersecting: box, attributes: attributes,
+                               withProperties: withProperties, limit: limit) { out.append($0) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database("\(error)")
+        }
+        return out
+    }
+
+    /// `features(versionID:intersecting:…)` handed to `body` one at a time as the cursor reads
+    /// them, inside the read: nothing is gathered first, whatever the number of features. What
+    /// `body` throws ends the read and comes out as it was thrown.
+    public func forEachFeature(versionID: Int64, intersecting box: BoundingBox, attributes: [String] = [],
+                               withProperties: Bool = false, limit: Int,
+                               _ body: (VersionFeature) throws -> Void) throws {
+        guard !box.isEmpty, limit > 0 else { return }
         let (columns, paths) = Self.attributeColumns(attributes)
         let sql = """
             SELECT f.id, f.geom\(withProperties ? ", f.properties" : ", NULL")\(columns)
@@ -43,20 +61,25 @@ extension FeatureRepository {
             """
         var arguments = StatementArguments(paths)
         arguments += [versionID, box.maxX, box.minX, box.maxY, box.minY, limit]
-        return try database.read { db in
-            var out: [VersionFeature] = []
+        var bodyError: (any Error)?
+        try database.read { db in
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try cursor.next() {
                 let id: Int64 = row[0]
                 guard let decoded = try row.withUnsafeData(atIndex: 1, { try $0.map { try Self.decode($0, id: id) } }),
                       decoded.mbr.intersects(box) else { continue }
-                out.append(VersionFeature(
-                    id: id, geometry: decoded.geometry, mbr: decoded.mbr,
-                    attributes: (0..<attributes.count).map { Self.value(row, 3 + $0) },
-                    propertiesJSON: row[2]))
+                do {
+                    try body(VersionFeature(
+                        id: id, geometry: decoded.geometry, mbr: decoded.mbr,
+                        attributes: (0..<attributes.count).map { Self.value(row, 3 + $0) },
+                        propertiesJSON: row[2]))
+                } catch {
+                    bodyError = error
+                    return
+                }
             }
-            return out
         }
+        if let bodyError { throw bodyError }
     }
 
     /// Loads every feature of `versionID` into an in-memory index in Web Mercator, with

@@ -118,6 +118,7 @@ struct Serve: ParsableCommand {
             let schedule = try backupSchedule(env)
             let bound = try server.start()
             portal.metrics.readServerLoad { server.load }
+            portal.prepareLargeMaps()
             if let schedule {
                 ScheduledBackups(database: db, directory: schedule.directory, interval: schedule.hours * 3600,
                                  keep: schedule.keep, logger: logger).start()

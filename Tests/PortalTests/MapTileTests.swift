@@ -211,6 +211,61 @@ import Store
         }
     }
 
+    /// A version's tile layer drawn from its overview (low zooms) and from SQL (the rest).
+    func overviewLayer(_ demo: MapFixture, _ slug: String) throws -> (thinned: TileLayer, sql: TileLayer, overview: VersionOverview) {
+        let layer = try #require(try LayerRepository(demo.database).findForAccess(slug: slug, agencyID: nil)).layer
+        let state = try #require(try LayerRepository(demo.database).mapState(layerID: layer.id))
+        let drawing = try #require(demo.portal.map.published.drawing(layer, state: state))
+        let features = FeatureRepository(demo.database)
+        let overview = try features.loadOverview(versionID: drawing.versionID, attributes: drawing.style.attributeNames)
+        let slot = OverviewSlot()
+        slot.fill(overview)
+        let store = StoreFeatureSource(features: features, versionID: drawing.versionID)
+        return (try TileLayer(source: LargeVersionSource(overview: slot, store: store), style: drawing.style),
+                try TileLayer(source: store, style: drawing.style), overview)
+    }
+
+    @Test func overviewsDrawLowZoomsLikeTheWholeVersion() throws {
+        let demo = try #require(fixture)
+        for slug in ["co-so-y-te", "truong-hoc", "mang-luoi-giao-thong", "song-suoi", "quy-hoach-su-dung-dat"] {
+            let (thinned, sql, overview) = try overviewLayer(demo, slug)
+            #expect(overview.maxZoom == 11, "\(slug): the demo's layers are small enough for every level")
+            for tile in [TileID(z: 8, x: 203, y: 112)!, TileID(z: 10, x: 814, y: 449)!, TileID(z: 11, x: 1629, y: 899)!] {
+                #expect(overview.index(resolution: TileMath.resolution(zoom: tile.z)) != nil)
+                let a = try DecodedPNG(try demo.portal.map.render(tile, layers: [thinned], scale: 1))
+                let b = try DecodedPNG(try demo.portal.map.render(tile, layers: [sql], scale: 1))
+                #expect(b.inkedPixels > 0, "\(slug) z\(tile.z)")
+                #expect(abs(a.inkedPixels - b.inkedPixels) * 10 <= b.inkedPixels,
+                        "\(slug) z\(tile.z): \(a.inkedPixels) inked pixels from the overview, \(b.inkedPixels) from SQL")
+            }
+            // Above the overview, both read SQL: the same bytes.
+            let z13 = TileID(z: 13, x: 6516, y: 3598)!
+            #expect(try demo.portal.map.render(z13, layers: [thinned], scale: 1) == demo.portal.map.render(z13, layers: [sql], scale: 1))
+        }
+    }
+
+    @Test func aLargeVersionGetsItsOverviewInTheBackground() throws {
+        let demo = try #require(fixture)
+        let layer = try #require(try LayerRepository(demo.database).findForAccess(slug: "co-so-y-te", agencyID: nil)).layer
+        let state = try #require(try LayerRepository(demo.database).mapState(layerID: layer.id))
+        // Every version counts as large here.
+        let published = PublishedLayers(features: FeatureRepository(demo.database), indexFeatureLimit: 1)
+        let drawing = try #require(published.drawing(layer, state: state))
+        published.prepare(drawing)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while published.overview(layerID: layer.id) == nil && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let overview = try #require(published.overview(layerID: layer.id))
+        #expect(overview.featureCount > 0)
+        #expect(published.indexBuildCount == 0 && published.overviewBuildCount == 1)
+        // The same style again reuses it; the tile layer draws the province from it.
+        let tileLayer = try published.tileLayer(drawing)
+        #expect(published.overviewBuildCount == 1)
+        let image = try DecodedPNG(try demo.portal.map.render(TileID(z: 9, x: 407, y: 224)!, layers: [tileLayer], scale: 1))
+        #expect(image.inkedPixels > 0)
+    }
+
     @Test func legendsArePNGsWithTheLayersAccessRule() throws {
         let demo = try #require(fixture)
         for slug in Self.publicLayers {

@@ -1,6 +1,7 @@
 import Cartography
 import Geometry
 import Store
+import Synchronization
 
 // The adapter between the store and the renderer: a layer version's features as a
 // `FeatureSource`, either from an in-memory index of the whole version (the fast path, built once
@@ -30,21 +31,24 @@ struct IndexedFeatureSource: FeatureSource {
 /// EPSG:4326, the spatial index finds the features, their BLOBs are decoded and projected to
 /// Web Mercator. The renderer thins and drops what is below a pixel.
 struct StoreFeatureSource: FeatureSource {
+    /// The most features one tile reads from SQL, in id order; low zooms of a large version come
+    /// from its overview, so only a layer denser than any province's data reaches it.
+    static let tileFeatureLimit = 500_000
+
     let features: FeatureRepository
     let versionID: Int64
 
     func forEachFeature(in query: TileQuery, _ body: (Cartography.Feature) throws -> Void) throws {
         guard let box = WebMercator.worldBounds.intersection(query.bbox) else { return }
-        let rows = try features.features(versionID: versionID, intersecting: WebMercator.unproject(box),
-                                         attributes: query.attributes, limit: Int.max)
         var coordinates: [Double] = []
         var partEnds: [UInt32] = []
         var values: [AttributeValue] = []
-        for row in rows {
+        try features.forEachFeature(versionID: versionID, intersecting: WebMercator.unproject(box),
+                                    attributes: query.attributes, limit: Self.tileFeatureLimit) { row in
             coordinates.removeAll(keepingCapacity: true)
             partEnds.removeAll(keepingCapacity: true)
             guard let family = FeatureParts.append(row.geometry, coordinates: &coordinates, partEnds: &partEnds)
-            else { continue }
+            else { return }
             values = row.attributes.map(AttributeValue.init)
             var bounds = BoundingBox.empty
             var i = 0
@@ -59,6 +63,35 @@ struct StoreFeatureSource: FeatureSource {
                 }
             }
         }
+    }
+}
+
+/// A version too large to hold in memory: low zooms from its overview once built, everything
+/// else (and low zooms until then) from SQL.
+struct LargeVersionSource: FeatureSource {
+    let overview: OverviewSlot
+    let store: StoreFeatureSource
+
+    func forEachFeature(in query: TileQuery, _ body: (Cartography.Feature) throws -> Void) throws {
+        if let index = overview.overview?.index(resolution: query.resolution) {
+            try IndexedFeatureSource(index: index).forEachFeature(in: query, body)
+        } else {
+            try store.forEachFeature(in: query, body)
+        }
+    }
+}
+
+/// Where a version's overview arrives once the background has built it.
+final class OverviewSlot: Sendable {
+    private let state = Mutex<(overview: VersionOverview?, done: Bool)>((nil, false))
+
+    /// The overview, or nil while it is being built (or when building it failed).
+    var overview: VersionOverview? { state.withLock { $0.overview } }
+    /// True once the build has ended, built or failed.
+    var isDone: Bool { state.withLock { $0.done } }
+
+    func fill(_ overview: VersionOverview?) {
+        state.withLock { $0 = (overview, true) }
     }
 }
 

@@ -18,8 +18,9 @@ struct LayerDrawing: Sendable {
 
 /// The layers being drawn: their styles resolved and fingerprinted once per distinct style
 /// text, and one `TileLayer` per layer for its published version, holding the version's
-/// in-memory index when it is small enough (`indexFeatureLimit`). A layer's entry is replaced
-/// as soon as a request sees another published version or style, which drops the old index.
+/// in-memory index when it is small enough (`indexFeatureLimit`), else its overview for low
+/// zooms. A layer's entry is replaced as soon as a request sees another published version or
+/// style, which drops the old index.
 final class PublishedLayers: Sendable {
     let features: FeatureRepository
     /// Versions with more features than this are read from SQL tile by tile instead.
@@ -30,6 +31,7 @@ final class PublishedLayers: Sendable {
         let fingerprint: String
         let attributes: [String]
         let index: SpatialTableIndex?
+        let overview: OverviewSlot?
         let layer: TileLayer
     }
 
@@ -42,6 +44,7 @@ final class PublishedLayers: Sendable {
     /// Serializes index builds, so concurrent first requests for a layer build it once.
     private let building = Mutex<Void>(())
     private let builds = Atomic<Int>(0)
+    private let overviewBuilds = Atomic<Int>(0)
 
     init(features: FeatureRepository, indexFeatureLimit: Int = 300_000) {
         self.features = features
@@ -50,6 +53,8 @@ final class PublishedLayers: Sendable {
 
     /// How many in-memory indexes have been built.
     var indexBuildCount: Int { builds.load(ordering: .relaxed) }
+    /// How many overviews have been built (or failed to be).
+    var overviewBuildCount: Int { overviewBuilds.load(ordering: .relaxed) }
 
     /// The drawing of `layer`'s published version, or nil when nothing is published.
     func drawing(_ layer: LayerSummary, state: LayerMapState) -> LayerDrawing? {
@@ -99,10 +104,11 @@ final class PublishedLayers: Sendable {
             if let entry = current(drawing) { return entry.layer }
             let attributes = drawing.style.attributeNames
             let previous = entries.withLock { $0[drawing.layerID] }
+            let same = previous.map { $0.versionID == drawing.versionID && $0.attributes == attributes } ?? false
             var index: SpatialTableIndex?
+            var overview: OverviewSlot?
             let source: any FeatureSource
-            if let previous, previous.versionID == drawing.versionID, previous.attributes == attributes,
-               let kept = previous.index {
+            if same, let kept = previous?.index {
                 index = kept
                 source = IndexedFeatureSource(index: kept)
             } else if drawing.featureCount <= indexFeatureLimit {
@@ -111,15 +117,43 @@ final class PublishedLayers: Sendable {
                 index = loaded
                 source = IndexedFeatureSource(index: loaded)
             } else {
-                source = StoreFeatureSource(features: features, versionID: drawing.versionID)
+                let slot = same ? previous?.overview ?? OverviewSlot() : OverviewSlot()
+                if slot !== previous?.overview { buildOverview(into: slot, versionID: drawing.versionID, attributes: attributes) }
+                overview = slot
+                source = LargeVersionSource(overview: slot,
+                                            store: StoreFeatureSource(features: features, versionID: drawing.versionID))
             }
             let layer = try TileLayer(source: source, style: drawing.style)
             entries.withLock {
                 $0[drawing.layerID] = Entry(versionID: drawing.versionID, fingerprint: drawing.fingerprint,
-                                            attributes: attributes, index: index, layer: layer)
+                                            attributes: attributes, index: index, overview: overview, layer: layer)
             }
             return layer
         }
+    }
+
+    /// Builds a large version's overview on the background queue, one at a time; tiles read
+    /// the version from SQL until it is filled. A failed build leaves them doing so.
+    private func buildOverview(into slot: OverviewSlot, versionID: Int64, attributes: [String]) {
+        Self.overviewQueue.async { [self] in
+            let overview = try? features.loadOverview(versionID: versionID, attributes: attributes)
+            slot.fill(overview)
+            overviewBuilds.add(1, ordering: .relaxed)
+        }
+    }
+
+    /// Where overviews are built: one at a time, beside the workers.
+    private static let overviewQueue = DispatchQueue(label: "bando.map.overviews", qos: .utility)
+
+    /// Builds the drawing's tile layer (its index, or the start of its overview) on the
+    /// background queue, so that its first visitor does not wait for it.
+    func prepare(_ drawing: LayerDrawing) {
+        Self.overviewQueue.async { [self] in _ = try? tileLayer(drawing) }
+    }
+
+    /// The overview of the layer's drawn version once built, for tests and metrics.
+    func overview(layerID: Int64) -> VersionOverview? {
+        entries.withLock { $0[layerID]?.overview }?.overview
     }
 
     private func current(_ drawing: LayerDrawing) -> Entry? {

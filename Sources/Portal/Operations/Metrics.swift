@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// Counted as they happen: requests by route, method and status; request durations by route;
 /// tile cache hits and misses; waits for the database's one writer. Read when scraped: the
-/// handler queue and the import jobs.
+/// handler queue, the import jobs, and the in-memory indexes and overviews of layers built.
 public final class PortalMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
@@ -32,6 +32,7 @@ public final class PortalMetrics: Sendable {
     private struct Sources {
         var serverLoad: (@Sendable () -> ServerLoad?)?
         var importCounts: (@Sendable () -> (queued: Int, running: Int))?
+        var mapBuilds: (@Sendable () -> (indexes: Int, overviews: Int))?
     }
 
     public init(allowedFrom ranges: [AddressRange] = []) {
@@ -53,6 +54,10 @@ public final class PortalMetrics: Sendable {
 
     func readImportCounts(from source: @escaping @Sendable () -> (queued: Int, running: Int)) {
         sources.withLock { $0.importCounts = source }
+    }
+
+    func readMapBuilds(from source: @escaping @Sendable () -> (indexes: Int, overviews: Int)) {
+        sources.withLock { $0.mapBuilds = source }
     }
 
     /// Counts one answered request (the server's access-log entry).
@@ -84,7 +89,7 @@ public final class PortalMetrics: Sendable {
 
     /// The text format, with the values read at scrape time brought up to date first.
     func exposition() -> [UInt8] {
-        let (serverLoad, importCounts) = sources.withLock { ($0.serverLoad, $0.importCounts) }
+        let (serverLoad, importCounts, mapBuilds) = sources.withLock { ($0.serverLoad, $0.importCounts, $0.mapBuilds) }
         if let load = serverLoad?() {
             Gauge(label: "bando_handler_queue_depth", factory: factory).record(load.queuedRequests)
             Gauge(label: "bando_handlers_running", factory: factory).record(load.runningHandlers)
@@ -93,6 +98,10 @@ public final class PortalMetrics: Sendable {
         if let counts = importCounts?() {
             Gauge(label: "bando_import_jobs", dimensions: [("state", "queued")], factory: factory).record(counts.queued)
             Gauge(label: "bando_import_jobs", dimensions: [("state", "running")], factory: factory).record(counts.running)
+        }
+        if let builds = mapBuilds?() {
+            Gauge(label: "bando_map_builds", dimensions: [("kind", "index")], factory: factory).record(builds.indexes)
+            Gauge(label: "bando_map_builds", dimensions: [("kind", "overview")], factory: factory).record(builds.overviews)
         }
         return registry.emitToBuffer()
     }

@@ -10,6 +10,7 @@ extension Portal {
             try VersionRepository(database).publish(
                 layerID: layer.id, number: version.number, userID: actor.userID,
                 audit: decisionAudit(request, actor, "layer.publish", layer, "version \(version.number)"))
+            prepareMap(slug: layer.slug)
         }
     }
 
@@ -38,6 +39,7 @@ extension Portal {
                 layerID: layer.id, number: version.number, userID: actor.userID, note: note,
                 audit: decisionAudit(request, actor, "layer.rollback", layer,
                                      "to version \(version.number)\(note.isEmpty ? "" : ": \(note)")"))
+            prepareMap(slug: layer.slug)
         } check: { form, language in
             form.text("note").count > 2000 ? localizer.text("version_reason_too_long", language) : nil
         }
