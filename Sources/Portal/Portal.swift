@@ -70,7 +70,7 @@ public final class Portal: Sendable {
         self.auditLog = AuditRepository(database)
         self.sessionPolicy = sessionPolicy
         self.loginThrottle = loginThrottle
-        self.map = MapServices(database: database, dataDirectory: dataDirectory)
+        self.map = MapServices(database: database, dataDirectory: dataDirectory, logger: logger)
         self.tables = TableServices(dataDirectory: dataDirectory)
         self.metrics = metrics
         let published = map.published

@@ -1,6 +1,7 @@
 import Cartography
 import Foundation
 import Geometry
+import Logging
 import Store
 import Synchronization
 
@@ -22,10 +23,10 @@ public final class MapServices: Sendable {
 
     /// Services over `database` with the tile cache in `<dataDirectory>/tiles`.
     public init(database: SpatialDatabase, dataDirectory: String,
-                cacheBytes: Int = MapServices.configuredCacheBytes()) {
+                cacheBytes: Int = MapServices.configuredCacheBytes(), logger: Logger = Logger(label: "bando.map")) {
         tileCache = TileCache(root: dataDirectory + "/tiles", maxBytes: cacheBytes)
-        published = PublishedLayers(features: FeatureRepository(database))
-        review = PublishedLayers(features: FeatureRepository(database), indexFeatureLimit: 100_000)
+        published = PublishedLayers(features: FeatureRepository(database), logger: logger)
+        review = PublishedLayers(features: FeatureRepository(database), indexFeatureLimit: 100_000, logger: logger)
         basemap = Basemap(units: AdminUnitRepository(database))
     }
 

@@ -1,5 +1,6 @@
 import Cartography
 import Foundation
+import Logging
 import Store
 import Synchronization
 
@@ -46,9 +47,14 @@ final class PublishedLayers: Sendable {
     private let builds = Atomic<Int>(0)
     private let overviewBuilds = Atomic<Int>(0)
 
-    init(features: FeatureRepository, indexFeatureLimit: Int = 300_000) {
+    /// Where a background build that failed is reported (the layer is then read from SQL).
+    let logger: Logger
+
+    init(features: FeatureRepository, indexFeatureLimit: Int = 300_000,
+         logger: Logger = Logger(label: "bando.map")) {
         self.features = features
         self.indexFeatureLimit = indexFeatureLimit
+        self.logger = logger
     }
 
     /// How many in-memory indexes have been built.
@@ -136,7 +142,12 @@ final class PublishedLayers: Sendable {
     /// the version from SQL until it is filled. A failed build leaves them doing so.
     private func buildOverview(into slot: OverviewSlot, versionID: Int64, attributes: [String]) {
         Self.overviewQueue.async { [self] in
-            let overview = try? features.loadOverview(versionID: versionID, attributes: attributes)
+            var overview: VersionOverview?
+            do {
+                overview = try features.loadOverview(versionID: versionID, attributes: attributes)
+            } catch {
+                logger.error("overview of version \(versionID) not built, its low zooms are read from SQL: \(error)")
+            }
             slot.fill(overview)
             overviewBuilds.add(1, ordering: .relaxed)
         }
@@ -148,7 +159,13 @@ final class PublishedLayers: Sendable {
     /// Builds the drawing's tile layer (its index, or the start of its overview) on the
     /// background queue, so that its first visitor does not wait for it.
     func prepare(_ drawing: LayerDrawing) {
-        Self.overviewQueue.async { [self] in _ = try? tileLayer(drawing) }
+        Self.overviewQueue.async { [self] in
+            do {
+                _ = try tileLayer(drawing)
+            } catch {
+                logger.error("layer \(drawing.layerID) version \(drawing.versionID) not prepared for the map: \(error)")
+            }
+        }
     }
 
     /// The overview of the layer's drawn version once built, for tests and metrics.
