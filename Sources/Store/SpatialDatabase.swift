@@ -107,6 +107,35 @@ public final class SpatialDatabase: Sendable {
         writeWaitObserver.withLock { $0 = observer }
     }
 
+    /// How many callers run with relaxed durability, and the writer's setting before the first.
+    private let relaxed = Mutex<(count: Int, setting: Int)>((0, 2))
+
+    /// Runs `body` with the writer's commits not waiting for the disk (`synchronous = NORMAL`;
+    /// WAL keeps the file consistent, a power loss may drop the last commits). For bulk writes
+    /// whose result a later commit at the writer's own setting makes durable — a later full
+    /// sync of the WAL carries every frame before it. Overlapping callers share one relaxation;
+    /// the last to leave restores the setting.
+    func withRelaxedDurability<T>(_ body: () throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            try relaxed.withLock { state in
+                if state.count == 0 {
+                    state.setting = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
+                state.count += 1
+            }
+        }
+        defer {
+            try? pool.writeWithoutTransaction { db in
+                try relaxed.withLock { state in
+                    state.count -= 1
+                    if state.count == 0 { try db.execute(sql: "PRAGMA synchronous = \(state.setting)") }
+                }
+            }
+        }
+        return try body()
+    }
+
     /// Translates any error thrown inside a read or write into a `StoreError`.
     static func map(_ error: Error) -> StoreError {
         if let error = error as? StoreError { return error }

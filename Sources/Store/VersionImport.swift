@@ -203,9 +203,17 @@ public struct VersionImporter: Sendable {
                        number: number)
     }
 
-    /// The features, in short transactions.
+    /// The features, in short transactions. They commit without waiting for the disk
+    /// (`synchronous = NORMAL`): until the last transaction they belong to a marked version
+    /// nobody sees, which a power loss would leave for the sweep; the last one, committed with
+    /// the writer's own setting again, makes them all durable at once.
     private func writeFeatures(_ request: VersionImportRequest, into started: Started,
                                progress: (@Sendable (Int, Int) -> Void)?) throws -> Figures {
+        try database.withRelaxedDurability { try writeBatches(request, into: started, progress: progress) }
+    }
+
+    private func writeBatches(_ request: VersionImportRequest, into started: Started,
+                              progress: (@Sendable (Int, Int) -> Void)?) throws -> Figures {
         var figures = Figures()
         let total = request.features.count
         var next = 0

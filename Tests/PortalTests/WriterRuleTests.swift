@@ -35,6 +35,7 @@ import Testing
         let finished = Atomic<Bool>(false)
         let outcome = Mutex<Result<ImportOutcome, ImportError>?>(nil)
         let pipeline = ImportPipeline(database: fixture.database)
+        let synchronousBefore = try Self.synchronous(fixture.database)
         let importer = Thread {
             let result: Result<ImportOutcome, ImportError>
             do throws(ImportError) {
@@ -82,6 +83,8 @@ import Testing
                                 arguments: [imported.versionID])
         })
         #expect(layer == "1")
+        // The batches committed without waiting for the disk; the writer's own setting is back.
+        #expect(try Self.synchronous(fixture.database) == synchronousBefore)
     }
 
     @Test func aVersionBeingWrittenIsSeenByNobodyAndAFailureLeavesNothing() throws {
@@ -95,6 +98,7 @@ import Testing
         try (#"{"type":"FeatureCollection","features":["# + features.joined(separator: ",") + "]}")
             .write(toFile: path, atomically: true, encoding: .utf8)
         let before = try Self.rowCounts(fixture.database)
+        let synchronousBefore = try Self.synchronous(fixture.database)
         let seen = Atomic<Int>(0)
         do {
             _ = try ImportPipeline(database: fixture.database).run(ImportRequest(path: path, agencyCode: "stnmt",
@@ -107,6 +111,11 @@ import Testing
         }
         #expect(seen.load(ordering: .sequentiallyConsistent) == 3_000, "the features were written before the refusal")
         #expect(try Self.rowCounts(fixture.database) == before)
+        #expect(try Self.synchronous(fixture.database) == synchronousBefore)
+    }
+
+    static func synchronous(_ database: SpatialDatabase) throws -> Int {
+        try database.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     static func rowCounts(_ database: SpatialDatabase) throws -> [Int] {
