@@ -108,19 +108,23 @@ public final class SpatialDatabase: Sendable {
     }
 
     /// How many callers run with relaxed durability, and the writer's setting before the first.
-    private let relaxed = Mutex<(count: Int, setting: Int)>((0, 2))
+    private let relaxed = Mutex<(count: Int, setting: Int, cache: Int)>((0, 2, -2000))
 
     /// Runs `body` with the writer's commits not waiting for the disk (`synchronous = NORMAL`;
     /// WAL keeps the file consistent, a power loss may drop the last commits). For bulk writes
     /// whose result a later commit at the writer's own setting makes durable — a later full
     /// sync of the WAL carries every frame before it. Overlapping callers share one relaxation;
     /// the last to leave restores the setting.
+    static let bulkCacheKiB = 32_768
+
     func withRelaxedDurability<T>(_ body: () throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
             try relaxed.withLock { state in
                 if state.count == 0 {
                     state.setting = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
+                    state.cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                    try db.execute(sql: "PRAGMA cache_size = -\(Self.bulkCacheKiB)")
                 }
                 state.count += 1
             }
@@ -129,7 +133,10 @@ public final class SpatialDatabase: Sendable {
             try? pool.writeWithoutTransaction { db in
                 try relaxed.withLock { state in
                     state.count -= 1
-                    if state.count == 0 { try db.execute(sql: "PRAGMA synchronous = \(state.setting)") }
+                    if state.count == 0 {
+                        try db.execute(sql: "PRAGMA synchronous = \(state.setting)")
+                        try db.execute(sql: "PRAGMA cache_size = \(state.cache)")
+                    }
                 }
             }
         }

@@ -209,10 +209,18 @@ public struct VersionImporter: Sendable {
     /// the writer's own setting again, makes them all durable at once.
     private func writeFeatures(_ request: VersionImportRequest, into started: Started,
                                progress: (@Sendable (Int, Int) -> Void)?) throws -> Figures {
-        try database.withRelaxedDurability { try writeBatches(request, into: started, progress: progress) }
+        try database.withRelaxedDurability {
+            var placed = PlacedFeatures()
+            let figures = try writeBatches(request, into: started, placed: &placed, progress: progress)
+            try fillSpatialIndex(placed, extent: figures.bbox)
+            return figures
+        }
     }
 
-    private func writeBatches(_ request: VersionImportRequest, into started: Started,
+    /// Each feature's row id is chosen here (the next after the table's last, inside the batch's
+    /// transaction) and is its `fid` too, which spares the `features_fid` trigger's update of
+    /// every row; the spatial index is left to `fillSpatialIndex`.
+    private func writeBatches(_ request: VersionImportRequest, into started: Started, placed: inout PlacedFeatures,
                               progress: (@Sendable (Int, Int) -> Void)?) throws -> Figures {
         var figures = Figures()
         let total = request.features.count
@@ -222,15 +230,18 @@ public struct VersionImporter: Sendable {
         while next < total {
             next = try database.pool.write { db -> Int in
                 let writer = try FeatureWriter(db: db, sourceSRID: request.sourceSRID, kind: started.kind)
-                let insert = try db.cachedStatement(sql: "INSERT INTO features(version_id, properties, geom) VALUES (?, ?, ?)")
+                let insert = try db.cachedStatement(sql: "INSERT INTO features(id, fid, version_id, properties, geom) VALUES (?, ?, ?, ?, ?)")
+                var id = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM features") ?? 0
                 let deadline = Date().addingTimeInterval(Self.batchSeconds)
                 var index = next
                 while index < total {
                     let feature = request.features[index]
                     let (blob, box, wasRepaired) = try writer.prepare(feature)
                     if wasRepaired { figures.repaired.append(feature.recordNumber) }
-                    try insert.execute(arguments: [started.versionID, feature.propertiesJSON, blob])
+                    id += 1
+                    try insert.execute(arguments: [id, id, started.versionID, feature.propertiesJSON, blob])
                     figures.add(box, checkedAgainst: area)
+                    placed.add(id: id, box: box)
                     index += 1
                     if index % Self.progressInterval == 0 || index == total { progress?(index, total) }
                     if index % 64 == 0 && Date() >= deadline { break }

@@ -83,6 +83,19 @@ import Testing
                                 arguments: [imported.versionID])
         })
         #expect(layer == "1")
+        // The spatial index was filled after the batches: it holds every row, each row is its
+        // own feature identity, and a box query through it finds the points inside the box.
+        let indexed = try fixture.database.read { db in
+            try [
+                "SELECT count(*) FROM idx_features_geom WHERE pkid IN (SELECT id FROM features WHERE version_id = ?)",
+                "SELECT count(*) FROM features WHERE version_id = ? AND fid = id",
+                """
+                SELECT count(*) FROM features WHERE version_id = ? AND id IN (SELECT pkid FROM idx_features_geom
+                  WHERE xmin <= 106.0995 AND xmax >= 106.0 AND ymin <= 21.2095 AND ymax >= 21.2)
+                """,
+            ].map { try Int.fetchOne(db, sql: $0, arguments: [imported.versionID]) ?? -1 }
+        }
+        #expect(indexed == [total, total, 100 * 10])
         // The batches committed without waiting for the disk; the writer's own setting is back.
         #expect(try Self.synchronous(fixture.database) == synchronousBefore)
     }
