@@ -10,7 +10,7 @@ import Geometry
 /// `crs` says otherwise, the CRS is left unknown with a warning, as such files are usually
 /// projected data exported without a declaration.
 enum GeoJSONReader {
-    static func read(bytes: [UInt8], fileName: String, options: ReadOptions, maxRecords: Int? = nil) throws(FormatError) -> ImportedDataset {
+    static func read(bytes: consuming [UInt8], fileName: String, options: ReadOptions, maxRecords: Int? = nil) throws(FormatError) -> ImportedDataset {
         // The features of a FeatureCollection are converted one by one as they are parsed, so
         // that the parsed JSON of the whole array never exists at once.
         var parser = JSONParser(bytes)
@@ -19,10 +19,12 @@ enum GeoJSONReader {
         do throws(JSONParseError) {
             root = try parser.parseObject(streaming: "features") { value in reading.add(value) }
             parser.skipSpace()
-            guard parser.index == bytes.count else { throw parser.failure("unexpected text after the end of the JSON value") }
+            guard parser.index == parser.bytes.count else { throw parser.failure("unexpected text after the end of the JSON value") }
         } catch {
             throw .invalid(file: fileName, location: nil, problem: "is not valid JSON: \(error.message)")
         }
+        // The text is no longer needed: let it go before the features are normalised.
+        parser = JSONParser([])
         guard case .object = root, let type = root["type"]?.string else {
             throw .invalid(file: fileName, location: nil, problem: "is not GeoJSON: the top-level object has no \"type\"")
         }
@@ -44,11 +46,16 @@ enum GeoJSONReader {
         }
         var dataset = ImportedDataset()
         dataset.fields = reading.collector.fields
-        dataset.features = reading.raw.enumerated().map { index, item in
-            ImportedFeature(geometry: item.0, properties: FieldCollector.normalise(item.1, to: dataset.fields),
-                            recordNumber: index + 1)
+        // Moved, not copied, and each feature's properties replaced in place: the features exist
+        // once, however large the file.
+        dataset.features = reading.features
+        reading.features = []
+        var nullGeometries = 0
+        for index in dataset.features.indices {
+            if dataset.features[index].geometry == nil { nullGeometries += 1 }
+            dataset.features[index].properties = FieldCollector.normalise(dataset.features[index].properties,
+                                                                          to: dataset.fields)
         }
-        let nullGeometries = reading.raw.filter { $0.0 == nil }.count
         if nullGeometries > 0 {
             dataset.warnings.append("\(fileName): \(nullGeometries) feature(s) have no geometry")
         }
@@ -63,7 +70,7 @@ enum GeoJSONReader {
         let options: ReadOptions
         let maxRecords: Int?
         var collector = FieldCollector()
-        var raw = [(Geometry?, [(String, AttributeValue)])]()
+        var features = [ImportedFeature]()
         var count = 0
         /// The first feature refused while streaming: thrown once the document turns out to be a
         /// FeatureCollection (a "features" member of anything else is not its features).
@@ -125,7 +132,7 @@ enum GeoJSONReader {
             default:
                 throw .invalid(file: fileName, location: location, problem: "\"properties\" is neither an object nor null")
             }
-            raw.append((geometry, properties))
+            features.append(ImportedFeature(geometry: geometry, properties: properties, recordNumber: count))
         }
     }
 

@@ -151,16 +151,9 @@ public struct ImportPipeline: Sendable {
         let explicitEncoding = try ImportDecisions.encoding(named: request.encoding)
         let options = ReadOptions(encoding: explicitEncoding, srid: request.srid, lonColumn: request.lonColumn,
                                   latColumn: request.latColumn, layerName: request.layerName, limits: limits)
-        let dataset: ImportedDataset
-        do {
-            dataset = try DatasetReader.read(path: request.path, originalName: file, options: options)
-        } catch {
-            throw .read(error)
-        }
-        let srid = try ImportDecisions.sourceSRID(explicit: request.srid, dataset: dataset, file: file)
-        try ImportDecisions.checkEncoding(explicit: explicitEncoding, dataset: dataset, file: file)
-        let encoding = ImportDecisions.label(explicitEncoding ?? dataset.encoding)
-        let validated = try ValidatedFeatures(dataset, srid: srid, file: file, limits: limits)
+        // The dataset as read lives only until it is validated: the write holds the features
+        // once, as stored.
+        let (srid, encoding, validated) = try readAndValidate(request, options: options, explicitEncoding: explicitEncoding)
 
         let target: VersionImportRequest.Target
         if let existing = who.existingLayer {
@@ -193,6 +186,22 @@ public struct ImportPipeline: Sendable {
             versionNumber: result.versionNumber, status: "pending", featureCount: result.featureCount,
             bbox: result.bbox ?? .empty, sourceSRID: srid, encoding: encoding, warnings: result.warnings,
             repairedCount: result.repairedRecords.count, kind: validated.kind)
+    }
+
+    /// The file read, its CRS and encoding decided, its features validated.
+    func readAndValidate(_ request: ImportRequest, options: ReadOptions,
+                         explicitEncoding: TextEncoding?) throws(ImportError) -> (Int, String, ValidatedFeatures) {
+        let file = request.originalName
+        let dataset: ImportedDataset
+        do {
+            dataset = try DatasetReader.read(path: request.path, originalName: file, options: options)
+        } catch {
+            throw .read(error)
+        }
+        let srid = try ImportDecisions.sourceSRID(explicit: request.srid, dataset: dataset, file: file)
+        try ImportDecisions.checkEncoding(explicit: explicitEncoding, dataset: dataset, file: file)
+        let encoding = ImportDecisions.label(explicitEncoding ?? dataset.encoding)
+        return (srid, encoding, try ValidatedFeatures(consume dataset, srid: srid, file: file, limits: limits))
     }
 
     /// The user, agency and (for a new version) layer, once the policy allows the upload.

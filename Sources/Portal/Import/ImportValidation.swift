@@ -16,11 +16,11 @@ struct ValidatedFeatures {
     static let sampleSize = 200
 
     /// Checks and converts `dataset`, read in `srid`, or refuses naming the record at fault.
-    init(_ dataset: ImportedDataset, srid: Int, file: String, limits: ImportLimits) throws(ImportError) {
+    init(_ dataset: consuming ImportedDataset, srid: Int, file: String, limits: ImportLimits) throws(ImportError) {
         var families: [Store.GeometryKind: Int] = [:]
         var mixedCollections = 0
         var empty: [Int] = []
-        var kept: [(record: Int, geometry: Geometry, properties: [(String, AttributeValue)])] = []
+        var keptCount = 0
         for feature in dataset.features {
             guard let geometry = feature.geometry, !geometry.isEmpty else {
                 empty.append(feature.recordNumber)
@@ -31,7 +31,7 @@ struct ValidatedFeatures {
                 continue
             }
             families[family, default: 0] += 1
-            kept.append((feature.recordNumber, Self.flattened(geometry, family), feature.properties))
+            keptCount += 1
         }
         if families.count + (mixedCollections > 0 ? 1 : 0) > 1 || (mixedCollections > 0 && families.isEmpty) {
             var counts: [(kind: String, count: Int)] = []
@@ -43,27 +43,34 @@ struct ValidatedFeatures {
             }
             throw .mixedKinds(file: file, counts: counts)
         }
-        guard let kind = families.keys.first, !kept.isEmpty else {
+        guard let kind = families.keys.first, keptCount > 0 else {
             throw .noFeatures(file: file, records: dataset.features.count)
         }
-        guard kept.count <= limits.maxFeatures else {
-            throw .tooManyFeatures(file: file, count: kept.count, limit: limits.maxFeatures)
+        guard keptCount <= limits.maxFeatures else {
+            throw .tooManyFeatures(file: file, count: keptCount, limit: limits.maxFeatures)
         }
         let geographic = ImportDecisions.geographicSRIDs.contains(srid)
         var features: [VersionImportRequest.Feature] = []
-        features.reserveCapacity(kept.count)
+        features.reserveCapacity(keptCount)
         var sample: [Point] = []
-        let stride = max(1, kept.count / Self.sampleSize)
-        for (index, item) in kept.enumerated() {
-            if let problem = Self.coordinateProblem(item.geometry, geographic: geographic) {
-                throw .record(file: file, number: item.record, problem: problem)
+        let stride = max(1, keptCount / Self.sampleSize)
+        // Each feature as read is let go once it is converted, so the two forms of the whole
+        // file never exist at once.
+        for position in dataset.features.indices {
+            guard let read = dataset.features[position].geometry, !read.isEmpty else { continue }
+            let record = dataset.features[position].recordNumber
+            let geometry = Self.flattened(read, kind)
+            if let problem = Self.coordinateProblem(geometry, geographic: geographic) {
+                throw .record(file: file, number: record, problem: problem)
             }
-            if index % stride == 0, sample.count < Self.sampleSize, let first = Self.firstPoint(item.geometry) {
+            if features.count % stride == 0, sample.count < Self.sampleSize, let first = Self.firstPoint(geometry) {
                 sample.append(first)
             }
-            features.append(VersionImportRequest.Feature(wkb: WKB.encode(item.geometry),
-                                                         propertiesJSON: Self.json(item.properties),
-                                                         recordNumber: item.record))
+            features.append(VersionImportRequest.Feature(wkb: WKB.encode(geometry),
+                                                         propertiesJSON: Self.json(dataset.features[position].properties),
+                                                         recordNumber: record))
+            dataset.features[position].geometry = nil
+            dataset.features[position].properties = []
         }
         var warnings = dataset.warnings
         if !empty.isEmpty {
