@@ -5,11 +5,22 @@ import GRDB
 /// The rows an import wrote and where each one is, until the spatial index holds them.
 struct PlacedFeatures {
     var ids: [Int64] = []
-    var centres: [(Float, Float)] = []
+    /// Each box as the R-tree keeps it: 32-bit floats, rounded outward.
+    var boxes: [(minX: Float, minY: Float, maxX: Float, maxY: Float)] = []
 
     mutating func add(id: Int64, box: BoundingBox) {
         ids.append(id)
-        centres.append((Float((box.minX + box.maxX) / 2), Float((box.minY + box.maxY) / 2)))
+        boxes.append((Self.down(box.minX), Self.down(box.minY), Self.up(box.maxX), Self.up(box.maxY)))
+    }
+
+    static func down(_ value: Double) -> Float {
+        let near = Float(value)
+        return Double(near) > value ? near.nextDown : near
+    }
+
+    static func up(_ value: Double) -> Float {
+        let near = Float(value)
+        return Double(near) < value ? near.nextUp : near
     }
 }
 
@@ -21,20 +32,23 @@ extension VersionImporter {
     /// WAL; in curve order one transaction touches a few neighbouring nodes.
     func fillSpatialIndex(_ placed: PlacedFeatures, extent: BoundingBox?) throws {
         guard let extent, !placed.ids.isEmpty else { return }
-        let keys = placed.centres.map { HilbertCurve.index(x: Double($0.0), y: Double($0.1), in: extent) }
+        let keys = placed.boxes.map {
+            HilbertCurve.index(x: (Double($0.minX) + Double($0.maxX)) / 2, y: (Double($0.minY) + Double($0.maxY)) / 2, in: extent)
+        }
         let order = keys.indices.sorted { keys[$0] < keys[$1] }
         var next = 0
         while next < order.count {
             next = try database.pool.write { db -> Int in
-                // As the trigger does: a row id the R-tree already holds is replaced.
-                let remove = try db.cachedStatement(sql: "DELETE FROM idx_features_geom WHERE pkid = ?")
-                let align = try db.cachedStatement(sql: "SELECT RTreeAlign('idx_features_geom', id, geom) FROM features WHERE id = ?")
+                // As the trigger does, a row id the R-tree already holds is replaced; the box is
+                // the one measured when the row was written, rounded outward as RTreeAlign does.
+                let insert = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO idx_features_geom(pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)
+                    """)
                 let deadline = Date().addingTimeInterval(Self.batchSeconds)
                 var index = next
                 while index < order.count {
-                    let id = placed.ids[order[index]]
-                    try remove.execute(arguments: [id])
-                    try align.execute(arguments: [id])
+                    let id = placed.ids[order[index]], box = placed.boxes[order[index]]
+                    try insert.execute(arguments: [id, Double(box.minX), Double(box.maxX), Double(box.minY), Double(box.maxY)])
                     index += 1
                     if index % 64 == 0 && Date() >= deadline { break }
                 }

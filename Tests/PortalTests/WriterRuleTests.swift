@@ -90,12 +90,16 @@ import Testing
                 "SELECT count(*) FROM idx_features_geom WHERE pkid IN (SELECT id FROM features WHERE version_id = ?)",
                 "SELECT count(*) FROM features WHERE version_id = ? AND fid = id",
                 """
+                SELECT count(*) FROM features f JOIN idx_features_geom r ON r.pkid = f.id WHERE f.version_id = ?
+                  AND r.xmin <= MbrMinX(f.geom) AND r.xmax >= MbrMaxX(f.geom) AND r.ymin <= MbrMinY(f.geom) AND r.ymax >= MbrMaxY(f.geom)
+                """,
+                """
                 SELECT count(*) FROM features WHERE version_id = ? AND id IN (SELECT pkid FROM idx_features_geom
                   WHERE xmin <= 106.0995 AND xmax >= 106.0 AND ymin <= 21.2095 AND ymax >= 21.2)
                 """,
             ].map { try Int.fetchOne(db, sql: $0, arguments: [imported.versionID]) ?? -1 }
         }
-        #expect(indexed == [total, total, 100 * 10])
+        #expect(indexed == [total, total, total, 100 * 10])
         // The batches committed without waiting for the disk; the writer's own setting is back.
         #expect(try Self.synchronous(fixture.database) == synchronousBefore)
     }
