@@ -108,7 +108,8 @@
           label.textContent = section.getAttribute('data-text-queued');
         } else if (status.total > 0) {
           bar.value = Math.floor(status.written * 100 / status.total);
-          label.textContent = fill(section.getAttribute('data-text-writing'), { written: status.written, total: status.total });
+          var words = status.written >= status.total ? 'data-text-indexing' : 'data-text-writing';
+          label.textContent = fill(section.getAttribute(words), { written: status.written, total: status.total });
         } else {
           bar.removeAttribute('value');
           label.textContent = section.getAttribute('data-text-reading');

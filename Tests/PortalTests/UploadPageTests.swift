@@ -295,3 +295,24 @@ struct UploadPageTests {
         #expect(Portal.maxBodyBytes(forUploadMegabytes: 1) > 1 << 20)
     }
 }
+
+/// The words under the progress bar follow the import's phases, in both languages.
+@Suite(.enabled(if: UploadFixture.shared != nil, "the upload fixture could not be seeded"))
+struct ImportProgressWordsTests {
+    @Test func readingThenWritingThenIndexing() throws {
+        let portal = try #require(UploadFixture.shared).portal
+        let reading = portal.progressContext(written: 0, total: 0, .vi)
+        #expect(reading["text"] as? String == "Đang đọc và kiểm tra tệp, hoặc chờ một lượt nhập khác ghi xong…")
+        #expect(reading["determinate"] == nil)
+        let writing = portal.progressContext(written: 1_250, total: 40_000, .vi)
+        #expect(writing["percent"] as? Int == 3)
+        #expect((writing["text"] as? String)?.hasPrefix("Đã ghi ") == true)
+        #expect((writing["text"] as? String)?.contains("lập chỉ mục") == false)
+        // Every feature written, the import still running: the spatial index is being filled.
+        let indexing = portal.progressContext(written: 40_000, total: 40_000, .vi)
+        #expect(indexing["percent"] as? Int == 100)
+        #expect((indexing["text"] as? String)?.contains("đang lập chỉ mục không gian") == true, "\(indexing)")
+        let english = portal.progressContext(written: 40_000, total: 40_000, .en)
+        #expect((english["text"] as? String)?.contains("building the spatial index") == true, "\(english)")
+    }
+}

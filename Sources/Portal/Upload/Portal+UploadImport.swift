@@ -144,7 +144,8 @@ extension Portal {
     /// The progress bar's value and its words.
     func progressContext(written: Int, total: Int, _ language: Language) -> [String: Any] {
         guard total > 0 else { return ["text": localizer.text("upload_progress_reading", language), "percent": 0] }
-        let text = localizer.text("upload_progress_writing", language)
+        // Once every feature is written, the spatial index is filled and the area checked.
+        let text = localizer.text(written >= total ? "upload_progress_indexing" : "upload_progress_writing", language)
             .replacingOccurrences(of: "{written}", with: Self.formatCount(written, language))
             .replacingOccurrences(of: "{total}", with: Self.formatCount(total, language))
         return ["text": text, "percent": min(100, written * 100 / total), "determinate": true]
