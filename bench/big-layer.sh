@@ -45,13 +45,13 @@ echo "server RSS after start: $(rss)"
 # sign_in USER JAR: a session in the cookie jar JAR.
 sign_in() {
     local token
-    token=$(curl -s -c "$2" -b "$2" "http://127.0.0.1:$PORT/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+    token=$(curl -s -c "$2" -b "$2" "http://127.0.0.1:$PORT/login" | csrf_of)
     curl -s -o /dev/null -c "$2" -b "$2" --data-urlencode "csrf=$token" --data-urlencode "username=$1" \
         --data-urlencode "password=bench-password-1" "http://127.0.0.1:$PORT/login"
 }
 sign_in stnmt.approver "$TMP/approver.jar"
 TOKEN=$(curl -s -b "$TMP/approver.jar" "http://127.0.0.1:$PORT/layers/$SLUG/versions/1" \
-    | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+    | csrf_of)
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -b "$TMP/approver.jar" --data-urlencode "csrf=$TOKEN" \
     "http://127.0.0.1:$PORT/layers/$SLUG/versions/1/publish")
 [[ "$STATUS" == 303 ]] || { echo "publishing answered $STATUS" >&2; exit 1; }

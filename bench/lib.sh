@@ -102,6 +102,9 @@ CONF
     sleep 0.3
 }
 
+# csrf_of: the CSRF token of the first form in the page on standard input.
+csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1; }
+
 # points_geojson COUNT FILE: a GeoJSON of COUNT points spread over the demo province, with a few
 # Vietnamese attributes, written as a stream (memory does not grow with COUNT).
 points_geojson() {

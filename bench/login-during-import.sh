@@ -32,7 +32,7 @@ wait_for "http://127.0.0.1:$PORT/healthz"
 # sign_in_time USER: seconds the POST /login of USER took (its form fetched first).
 sign_in_time() {
     local jar="$TMP/jar.$RANDOM" token
-    token=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$PORT/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+    token=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$PORT/login" | csrf_of)
     curl -s -o /dev/null -w '%{time_total}\n' -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
         --data-urlencode "username=$1" --data-urlencode "password=bench-password-1" "http://127.0.0.1:$PORT/login"
     rm -f "$jar"
@@ -47,7 +47,6 @@ report() {
 
 ACCOUNTS=(stnmt.viewer syt.editor sxd.admin syt.viewer stnmt.approver)
 BASE="http://127.0.0.1:$PORT"
-csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1; }
 if [[ "${VIA:-portal}" == cli ]]; then
     START=$(date +%s.%N)
     .build/release/bando import --db "$TMP/bando.sqlite" --agency stnmt --user stnmt.editor --title "Nhiều điểm" \

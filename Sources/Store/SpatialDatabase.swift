@@ -110,13 +110,14 @@ public final class SpatialDatabase: Sendable {
     /// How many callers run with relaxed durability, and the writer's setting before the first.
     private let relaxed = Mutex<(count: Int, setting: Int, cache: Int)>((0, 2, -2000))
 
-    /// Runs `body` with the writer's commits not waiting for the disk (`synchronous = NORMAL`;
-    /// WAL keeps the file consistent, a power loss may drop the last commits). For bulk writes
-    /// whose result a later commit at the writer's own setting makes durable — a later full
-    /// sync of the WAL carries every frame before it. Overlapping callers share one relaxation;
-    /// the last to leave restores the setting.
+    /// The writer's page cache during bulk writes, in KiB.
     static let bulkCacheKiB = 32_768
 
+    /// Runs `body` with the writer's commits not waiting for the disk (`synchronous = NORMAL`;
+    /// WAL keeps the file consistent, a power loss may drop the last commits) and its page cache
+    /// at `bulkCacheKiB`. For bulk writes whose result a later commit at the writer's own setting
+    /// makes durable — a later full sync of the WAL carries every frame before it. Overlapping
+    /// callers share one relaxation; the last to leave restores both settings.
     func withRelaxedDurability<T>(_ body: () throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
             try relaxed.withLock { state in
