@@ -23,6 +23,8 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
                        providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CProj", path: "Sources/CProj", pkgConfig: "proj",
+                       providers: [.apt(["libproj-dev"])]),
 
         // Leaves.
         .target(name: "Geometry"),
@@ -47,7 +49,7 @@ let package = Package(
 
         // The application and its executable.
         .target(name: "Portal", dependencies: [
-            "HTTP", "Cartography", "Formats", "Store", "Geometry", "CSodium", "OIDC",
+            "HTTP", "Cartography", "Raster", "Formats", "Store", "Geometry", "CSodium", "CProj", "OIDC",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -76,7 +78,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CartographyTests", dependencies: ["Cartography", "Geometry", "Raster"]),
         .testTarget(name: "PortalTests", dependencies: ["Portal", "HTTP", "Store", "Cartography", "Geometry", "PNGTestSupport", "FormatsTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Portal", "HTTP", "Store"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Portal", "HTTP", "Store", "PNGTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

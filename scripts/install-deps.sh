@@ -2,7 +2,7 @@
 # Installs the Debian packages Bando builds and runs with (idempotent; a no-op when all are present).
 # Usage: scripts/install-deps.sh [extra-package ...]   — run as root (or with sudo available).
 set -euo pipefail
-packages=(libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite zlib1g-dev libsodium-dev
+packages=(libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite libproj-dev proj-data zlib1g-dev libsodium-dev
           libjs-leaflet fonts-dejavu-core pkg-config "$@")
 missing=()
 for p in "${packages[@]}"; do

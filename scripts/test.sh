@@ -2,7 +2,8 @@
 # One command: install what is needed and run every test (unit, store, portal, end-to-end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh pngcheck sqlite3 chromium chromium-driver openssl glewlwyd dbconfig-no-thanks
+scripts/install-deps.sh pngcheck sqlite3 chromium chromium-driver openssl glewlwyd dbconfig-no-thanks \
+  python3-owslib gdal-bin          # real OGC clients the tests drive
 swift build --build-tests
 scripts/fuzz.sh --smoke          # the fuzz targets, once over their seed corpora
 swift test --skip-build

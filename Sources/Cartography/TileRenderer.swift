@@ -113,6 +113,18 @@ public final class TileRenderer {
         return painter.canvas
     }
 
+    /// Draws any area of the map as `render(area:…)` does and encodes it as PNG with the tiles'
+    /// coverage levels and palette tolerance (for map images served to clients).
+    public func renderPNG(area: BoundingBox, width: Int, height: Int, zoom: Int, layers: [TileLayer],
+                          background: Color? = nil, level: Int = PNGEncoder.defaultLevel) throws -> [UInt8] {
+        guard !area.isEmpty, area.width > 0, width > 0, height > 0 else { return [] }
+        painter.coverageLevels = pngCoverageLevels
+        _ = try draw(originX: area.minX, originY: area.maxY, pixelsPerMetre: Double(width) / area.width,
+                     width: width, height: height, zoom: zoom, factor: 1, layers: layers, background: background)
+        return PNGEncoder.encode(painter.canvas, level: level, workspace: workspace,
+                                 paletteTolerance: paletteTolerance)
+    }
+
     /// Draws the tile on the painter's canvas; false when nothing but the background was drawn.
     private func draw(_ tile: TileID, layers: [TileLayer], scale: Int, background: Color?) throws -> Bool {
         let factor = min(max(scale, 1), 4)

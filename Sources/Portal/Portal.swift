@@ -35,6 +35,8 @@ public final class Portal: Sendable {
     let tables: TableServices
     /// The public's copies of the home and map pages.
     let publicPages = PublicPages()
+    /// The map service's image size and layer limits (`BANDO_WMS_MAX_SIZE`).
+    let wmsLimits = WMSLimits.configured()
     /// Requests, tiles, queues and writer waits, served at `/metrics`.
     public let metrics: PortalMetrics
     /// Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.
@@ -111,6 +113,7 @@ public final class Portal: Sendable {
             vendorFiles.respond(to: request, relativePath: request.parameters["path"] ?? "")
         }
         registerMapRoutes(on: router)
+        registerOGCRoutes(on: router)
         registerVersionRoutes(on: router)
         registerUploadRoutes(on: router)
         registerTableRoutes(on: router)

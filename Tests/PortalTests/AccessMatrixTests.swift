@@ -33,10 +33,13 @@ import Store
 
     /// A tile over the province at z 10 that every demo layer touches.
     static let tile = "10/814/449"
+    /// The province in EPSG:4326's axis order (latitude first), for the WMS doors.
+    static let wmsBox = "21.0,105.8,21.7,107.1"
 
     /// Every door to a layer, and what a denied request looks like through it.
     enum Door: String, CaseIterable {
         case page, homeList, tile, tile2x, legend, identify, profileList
+        case wmsCapabilities, wmsMap, wmsMapWithOthers, wmsFeatureInfo, wmsLegend
         case table, download, versionTile
         case versions, versionPage, style, editForm, uploadForm
 
@@ -72,6 +75,17 @@ import Store
         case .legend: return try browser.get("/legend/\(slug).png")
         case .identify: return try browser.get("/layers/\(slug)/identify?lon=106.4&lat=21.35&z=10")
         case .profileList: return try browser.get("/profile")
+        case .wmsCapabilities: return try browser.get("/ows?SERVICE=WMS&REQUEST=GetCapabilities")
+        case .wmsMap: return try browser.get("/ows?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=\(slug)&STYLES="
+                                             + "&CRS=EPSG:4326&BBOX=\(Self.wmsBox)&WIDTH=64&HEIGHT=64&FORMAT=image/png")
+        case .wmsMapWithOthers:
+            // A hidden layer among visible ones refuses the whole map, as an unknown one does.
+            return try browser.get("/ows?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=song-suoi,\(slug)&STYLES=,"
+                                   + "&CRS=EPSG:4326&BBOX=\(Self.wmsBox)&WIDTH=64&HEIGHT=64&FORMAT=image/png")
+        case .wmsFeatureInfo:
+            return try browser.get("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&LAYERS=\(slug)&QUERY_LAYERS=\(slug)"
+                                   + "&STYLES=&CRS=EPSG:4326&BBOX=\(Self.wmsBox)&WIDTH=64&HEIGHT=64&I=32&J=32&INFO_FORMAT=application/json")
+        case .wmsLegend: return try browser.get("/ows?SERVICE=WMS&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER=\(slug)")
         case .table: return try browser.get("/layers/\(slug)/table")
         case .download: return try browser.get("/layers/\(slug)/download.geojson")
         case .versionTile: return try browser.get("/layers/\(slug)/versions/1/tiles/\(Self.tile).png")
@@ -94,7 +108,7 @@ import Store
         let agency = Self.agency(of: username)
         // What a layer that does not exist answers, door by door.
         var missing: [Door: Response] = [:]
-        for door in Door.allCases where door != .homeList && door != .profileList {
+        for door in Door.allCases where door != .homeList && door != .profileList && door != .wmsCapabilities {
             missing[door] = try request(door, "khong-ton-tai", &browser)
         }
         for (slug, owner, agencies) in Self.seenBy {
@@ -107,6 +121,9 @@ import Store
                 switch door {
                 case .homeList:
                     #expect(response.text.contains("href=\"/layers/\(slug)\"") == allowed, "\(who) home lists \(slug): \(allowed)")
+                case .wmsCapabilities:
+                    #expect(response.status == 200)
+                    #expect(response.text.contains("<Name>\(slug)</Name>") == allowed, "\(who) capabilities list \(slug): \(allowed)")
                 case .profileList:
                     // The profile lists layers other agencies share with mine.
                     let sharedWithMe = allowed && agencies != nil && !(agencies?.count == 1) && agency != "stnmt" && slug == "quy-hoach-su-dung-dat"

@@ -66,7 +66,7 @@ enum Identify {
         return Array(out.utf8)
     }
 
-    private static func validObject(_ text: String?) -> String {
+    static func validObject(_ text: String?) -> String {
         guard let text, (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any] else { return "{}" }
         return text
     }

@@ -1,7 +1,9 @@
 import Cartography
 import Foundation
 import Geometry
+import HTTP
 import Logging
+import Raster
 import Store
 import Synchronization
 
@@ -45,6 +47,30 @@ public final class MapServices: Sendable {
     func render(_ tile: TileID, layers: [TileLayer], scale: Int) throws -> [UInt8] {
         renders.add(1, ordering: .relaxed)
         return try Self.threadRenderer().renderPNG(tile, layers: layers, scale: scale)
+    }
+
+    /// Renders a map image (WMS GetMap) as PNG on this thread's renderer: straight from the
+    /// layers when the frame is Web Mercator with square pixels, else through the frame's system.
+    /// Images larger than this many pixels are drawn by a renderer of their own, freed after,
+    /// so no worker keeps a large canvas; at most two at once (`largeImages`).
+    static let largeImagePixels = 1024 * 1024
+    let largeImages = PreviewGate(capacity: 2, patience: 2)
+
+    func renderImage(_ frame: MapFrame, layers: [TileLayer], background: Color?) throws -> [UInt8] {
+        renders.add(1, ordering: .relaxed)
+        let large = frame.width * frame.height > Self.largeImagePixels
+        if large {
+            guard largeImages.enter() else { throw HTTPError(503, "large map images are all being drawn") }
+        }
+        defer { if large { largeImages.leave() } }
+        let renderer = large ? TileRenderer() : Self.threadRenderer()
+        if frame.isPlainMercator {
+            return try renderer.renderPNG(area: frame.box, width: frame.width, height: frame.height, zoom: frame.zoom,
+                                          layers: layers, background: background)
+        }
+        let framed = try layers.map { try TileLayer(source: FramedFeatureSource(inner: $0.source, frame: frame), style: $0.style) }
+        return try renderer.renderPNG(area: frame.area, width: frame.width, height: frame.height, zoom: frame.zoom,
+                                      layers: framed, background: background)
     }
 
     /// A renderer keeps buffers between tiles and is not thread-safe: one per worker thread.

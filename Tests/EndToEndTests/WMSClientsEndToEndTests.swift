@@ -1,0 +1,82 @@
+import Foundation
+import PNGTestSupport
+import Testing
+
+/// The WMS door checked by clients no one here wrote: OWSLib (Debian's python3-owslib) reads
+/// the capabilities, draws and identifies; GDAL's WMS driver lists the layers and draws one.
+@Suite struct WMSClientsEndToEndTests {
+    static let publicLayers = ["co-so-y-te", "mang-luoi-giao-thong", "song-suoi", "truong-hoc"]
+
+    /// Runs `executable ARGS`: exit status, standard output, standard error.
+    static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// The first health station of the demo province: its lon/lat and its name, from the public download.
+    static func firstStation(_ port: Int) throws -> (lon: Double, lat: Double, name: String) {
+        let download = try RawClient(port: port).get("/layers/co-so-y-te/download.geojson")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(download.body)) as? [String: Any])
+        let feature = try #require((object["features"] as? [[String: Any]])?.first)
+        let coordinates = try #require((feature["geometry"] as? [String: Any])?["coordinates"] as? [Double])
+        let name = try #require((feature["properties"] as? [String: Any])?["ten"] as? String)
+        return (coordinates[0], coordinates[1], name)
+    }
+
+    @Test func owslibReadsDrawsAndIdentifies() throws {
+        let server = try ServerProcess(); defer { server.stop() }
+        let station = try Self.firstStation(server.port)
+        let picture = server.database + ".owslib.png"
+        let script = BandoBinary.repositoryRoot + "/Tests/Clients/wms_owslib.py"
+        let (status, output, errors) = try Self.run("/usr/bin/python3", [
+            script, "http://127.0.0.1:\(server.port)/ows", "co-so-y-te", String(station.lon), String(station.lat), picture,
+        ] + Self.publicLayers)
+        #expect(status == 0, "OWSLib: \(errors)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        #expect(result["layers"] as? [String] == Self.publicLayers)
+        let found = (result["info"] as? [[String: Any]] ?? []).compactMap { $0["ten"] as? String }
+        #expect(found.contains(station.name), "GetFeatureInfo at the station finds \(station.name): \(found)")
+        // OWSLib ordered its lon/lat box for EPSG:4326 itself: the picture must be the CRS:84 one.
+        let bbox = "\(station.lon - 0.1),\(station.lat - 0.1),\(station.lon + 0.1),\(station.lat + 0.1)"
+        let ours = try RawClient(port: server.port).get("/ows?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=co-so-y-te&STYLES="
+                                                         + "&CRS=CRS:84&BBOX=\(bbox)&WIDTH=100&HEIGHT=100&FORMAT=image/png&TRANSPARENT=TRUE")
+        let drawn = try DecodedPNG(Array(try Data(contentsOf: URL(fileURLWithPath: picture))))
+        #expect(drawn == (try DecodedPNG(ours.body)))
+        #expect(drawn.alpha(50, 50) > 0, "the station's marker is at the centre")
+    }
+
+    @Test func gdalListsTheLayersAndDrawsOne() throws {
+        let server = try ServerProcess(); defer { server.stop() }
+        let base = "WMS:http://127.0.0.1:\(server.port)/ows?SERVICE=WMS&VERSION=1.3.0"
+        let (infoStatus, info, infoErrors) = try Self.run("/usr/bin/gdalinfo", [base + "&REQUEST=GetCapabilities"])
+        #expect(infoStatus == 0, "gdalinfo: \(infoErrors)")
+        let listed = info.split(separator: "\n").filter { $0.contains("SUBDATASET_") && $0.contains("_NAME=") }
+        #expect(listed.count == Self.publicLayers.count, "\(info)")
+        for slug in Self.publicLayers { #expect(listed.contains { $0.contains("LAYERS=\(slug)") }, "gdalinfo lists \(slug)") }
+        let out = server.database + ".gdal.png"
+        let (status, _, errors) = try Self.run("/usr/bin/gdal_translate", [
+            "-q", "-of", "PNG", "-outsize", "400", "200",
+            base + "&REQUEST=GetMap&LAYERS=mang-luoi-giao-thong&CRS=EPSG:4326&BBOX=21.0,105.8,21.7,107.1&FORMAT=image/png", out,
+        ])
+        #expect(status == 0, "gdal_translate: \(errors)")
+        let image = try DecodedPNG(Array(try Data(contentsOf: URL(fileURLWithPath: out))))
+        #expect(image.width == 400 && image.height == 200)
+        var coloured = 0
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let p = image.pixel(x, y)
+                if p.a > 0 && !(p.r == 255 && p.g == 255 && p.b == 255) { coloured += 1 }
+            }
+        }
+        #expect(coloured > 500, "GDAL's picture shows the roads")
+    }
+}
