@@ -39,7 +39,7 @@ import Store
     /// Every door to a layer, and what a denied request looks like through it.
     enum Door: String, CaseIterable {
         case page, homeList, tile, tile2x, legend, identify, profileList
-        case wmsCapabilities, wmsMap, wmsMapWithOthers, wmsFeatureInfo, wmsLegend
+        case wmsCapabilities, wmsMap, wmsMapWithOthers, wmsFeatureInfo, wmsLegend, wmtsCapabilities, wmtsTile
         case table, download, versionTile
         case versions, versionPage, style, editForm, uploadForm
 
@@ -86,6 +86,10 @@ import Store
             return try browser.get("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&LAYERS=\(slug)&QUERY_LAYERS=\(slug)"
                                    + "&STYLES=&CRS=EPSG:4326&BBOX=\(Self.wmsBox)&WIDTH=64&HEIGHT=64&I=32&J=32&INFO_FORMAT=application/json")
         case .wmsLegend: return try browser.get("/ows?SERVICE=WMS&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER=\(slug)")
+        case .wmtsCapabilities: return try browser.get("/wmts/1.0.0/WMTSCapabilities.xml")
+        case .wmtsTile:
+            return try browser.get("/ows?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=\(slug)&STYLE=default&FORMAT=image/png"
+                                   + "&TILEMATRIXSET=GoogleMapsCompatible&TILEMATRIX=10&TILEROW=449&TILECOL=814")
         case .table: return try browser.get("/layers/\(slug)/table")
         case .download: return try browser.get("/layers/\(slug)/download.geojson")
         case .versionTile: return try browser.get("/layers/\(slug)/versions/1/tiles/\(Self.tile).png")
@@ -108,7 +112,8 @@ import Store
         let agency = Self.agency(of: username)
         // What a layer that does not exist answers, door by door.
         var missing: [Door: Response] = [:]
-        for door in Door.allCases where door != .homeList && door != .profileList && door != .wmsCapabilities {
+        for door in Door.allCases where door != .homeList && door != .profileList && door != .wmsCapabilities
+            && door != .wmtsCapabilities {
             missing[door] = try request(door, "khong-ton-tai", &browser)
         }
         for (slug, owner, agencies) in Self.seenBy {
@@ -124,6 +129,9 @@ import Store
                 case .wmsCapabilities:
                     #expect(response.status == 200)
                     #expect(response.text.contains("<Name>\(slug)</Name>") == allowed, "\(who) capabilities list \(slug): \(allowed)")
+                case .wmtsCapabilities:
+                    #expect(response.status == 200)
+                    #expect(response.text.contains("<ows:Identifier>\(slug)</ows:Identifier>") == allowed, "\(who) WMTS lists \(slug): \(allowed)")
                 case .profileList:
                     // The profile lists layers other agencies share with mine.
                     let sharedWithMe = allowed && agencies != nil && !(agencies?.count == 1) && agency != "stnmt" && slug == "quy-hoach-su-dung-dat"

@@ -9,6 +9,11 @@ struct TileAddress: Equatable {
     let tile: TileID
     let scale: Int
 
+    init(tile: TileID, scale: Int) {
+        self.tile = tile
+        self.scale = scale
+    }
+
     /// Nil for anything but plain decimal numbers inside the pyramid and scale 1 or 2.
     init?(z: String?, x: String?, file: String?) {
         guard let file, file.hasSuffix(".png") else { return nil }

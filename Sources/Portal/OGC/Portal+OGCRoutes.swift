@@ -1,10 +1,14 @@
 import HTTP
 
 extension Portal {
-    /// Routes of the OGC services: WMS 1.3.0 at `/ows`, and at `/wms` for clients configured
-    /// with that name. Each layer named passes the map's own door, `mapLayer`.
+    /// Routes of the OGC services: WMS 1.3.0 and WMTS 1.0.0 (KVP) at `/ows`, WMS at `/wms` for
+    /// clients configured with that name, and the WMTS capabilities at their RESTful address
+    /// (whose tiles are the tile door's own URLs). Each layer named passes the map's own door, `mapLayer`.
     func registerOGCRoutes(on router: Router) {
         router.get("/ows") { [self] request in ows(request) }
         router.get("/wms") { [self] request in ows(request) }
+        router.get("/wmts/1.0.0/WMTSCapabilities.xml") { [self] request in
+            answeringOWS(request) { try wmtsCapabilities(request) }
+        }
     }
 }

@@ -5,7 +5,8 @@ import HTTP
 import Store
 
 extension Portal {
-    /// `/ows` (and `/wms`): the OGC services by their `SERVICE` and `REQUEST` parameters. Every
+    /// `/ows` (and `/wms`): the OGC services by their `SERVICE` and `REQUEST` parameters (WMS
+    /// when `SERVICE` is missing; WMTS in `wmts`). Every
     /// layer named goes through the policy (`mapLayer`, the map's own door); one the requester
     /// may not see answers exactly like one that does not exist (`LayerNotDefined`). Errors are
     /// WMS exception reports; a failure of the server's own is logged and answered without its cause.
@@ -13,9 +14,10 @@ extension Portal {
         let parameters = OGCParameters(request)
         do {
             let service = parameters.nonEmpty("SERVICE")?.uppercased()
+            if service == "WMTS" { return wmts(request, parameters) }
             guard let operation = parameters.nonEmpty("REQUEST") else { throw ServiceException.missing("REQUEST") }
             guard service == nil || service == "WMS" else {
-                throw ServiceException(nil, locator: "SERVICE", "SERVICE '\(service?.prefix(16) ?? "")' is not offered here; SERVICE=WMS is")
+                throw ServiceException(nil, locator: "SERVICE", "SERVICE '\(service?.prefix(16) ?? "")' is not offered here; WMS and WMTS are")
             }
             switch operation.uppercased() {
             case "GETCAPABILITIES": return try wmsCapabilities(request, parameters)

@@ -2,9 +2,10 @@ import Foundation
 import PNGTestSupport
 import Testing
 
-/// The WMS door checked by clients no one here wrote: OWSLib (Debian's python3-owslib) reads
-/// the capabilities, draws and identifies; GDAL's WMS driver lists the layers and draws one.
-@Suite struct WMSClientsEndToEndTests {
+/// The OGC doors checked by clients no one here wrote: OWSLib (Debian's python3-owslib) reads
+/// the WMS capabilities, draws and identifies, and reads WMTS tiles; GDAL's WMS and WMTS drivers
+/// list the layers and draw one.
+@Suite struct OGCClientsEndToEndTests {
     static let publicLayers = ["co-so-y-te", "mang-luoi-giao-thong", "song-suoi", "truong-hoc"]
 
     /// Runs `executable ARGS`: exit status, standard output, standard error.
@@ -78,5 +79,36 @@ import Testing
             }
         }
         #expect(coloured > 500, "GDAL's picture shows the roads")
+    }
+
+    @Test func owslibAndGDALReadTheTiles() throws {
+        let server = try ServerProcess(); defer { server.stop() }
+        let capabilities = "http://127.0.0.1:\(server.port)/wmts/1.0.0/WMTSCapabilities.xml"
+        let out = server.database + ".wmts.png"
+        let (status, output, errors) = try Self.run("/usr/bin/python3", [
+            BandoBinary.repositoryRoot + "/Tests/Clients/wmts_owslib.py", capabilities, "song-suoi", "10", "449", "814", out,
+        ])
+        #expect(status == 0, "OWSLib: \(errors)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        #expect(result["layers"] as? [String] == Self.publicLayers)
+        let template = try #require((result["templates"] as? [String])?.first)
+        let rest = template.replacingOccurrences(of: "http://127.0.0.1:\(server.port)", with: "")
+            .replacingOccurrences(of: "{TileMatrix}", with: "10").replacingOccurrences(of: "{TileCol}", with: "814")
+            .replacingOccurrences(of: "{TileRow}", with: "449")
+        let direct = try RawClient(port: server.port).get(rest)
+        #expect(direct.status == 200)
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: out))) == direct.body, "GetTile and the REST URL give one tile")
+
+        let (infoStatus, info, infoErrors) = try Self.run("/usr/bin/gdalinfo", ["WMTS:" + capabilities])
+        #expect(infoStatus == 0, "gdalinfo: \(infoErrors)")
+        for slug in Self.publicLayers { #expect(info.contains("layer=\(slug)"), "GDAL lists \(slug)") }
+        let picture = server.database + ".gdal-wmts.png"
+        let (translated, _, translateErrors) = try Self.run("/usr/bin/gdal_translate", [
+            "-q", "-of", "PNG", "-outsize", "512", "256", "-projwin", "105.8", "21.7", "107.1", "21.0", "-projwin_srs", "EPSG:4326",
+            "WMTS:\(capabilities),layer=mang-luoi-giao-thong", picture,
+        ])
+        #expect(translated == 0, "gdal_translate: \(translateErrors)")
+        let image = try DecodedPNG(Array(try Data(contentsOf: URL(fileURLWithPath: picture))))
+        #expect(image.inkedPixels > 500, "GDAL's mosaic of our tiles shows the roads")
     }
 }
