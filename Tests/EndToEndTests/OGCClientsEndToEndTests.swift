@@ -3,8 +3,9 @@ import PNGTestSupport
 import Testing
 
 /// The OGC doors checked by clients no one here wrote: OWSLib (Debian's python3-owslib) reads
-/// the WMS capabilities, draws and identifies, and reads WMTS tiles; GDAL's WMS and WMTS drivers
-/// list the layers and draw one.
+/// the WMS capabilities, draws and identifies, reads WMTS tiles and pages through OGC API –
+/// Features; GDAL's WMS and WMTS drivers list the layers and draw one, its OAPIF driver copies a
+/// whole collection.
 @Suite struct OGCClientsEndToEndTests {
     static let publicLayers = ["co-so-y-te", "mang-luoi-giao-thong", "song-suoi", "truong-hoc"]
 
@@ -110,5 +111,37 @@ import Testing
         #expect(translated == 0, "gdal_translate: \(translateErrors)")
         let image = try DecodedPNG(Array(try Data(contentsOf: URL(fileURLWithPath: picture))))
         #expect(image.inkedPixels > 500, "GDAL's mosaic of our tiles shows the roads")
+    }
+
+    /// The names (`ten`) of every feature of a public layer, from its GeoJSON download, sorted.
+    static func downloadedNames(_ port: Int, _ slug: String) throws -> [String] {
+        let download = try RawClient(port: port).get("/layers/\(slug)/download.geojson")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(download.body)) as? [String: Any])
+        return ((object["features"] as? [[String: Any]]) ?? []).compactMap { ($0["properties"] as? [String: Any])?["ten"] as? String }.sorted()
+    }
+
+    @Test func owslibAndGDALReadEveryFeatureOnce() throws {
+        let server = try ServerProcess(); defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.port)/ogc"
+        for slug in ["co-so-y-te", "truong-hoc"] {
+            let expected = try Self.downloadedNames(server.port, slug)
+            #expect(expected.count > 100)
+            let (status, output, errors) = try Self.run("/usr/bin/python3", [
+                BandoBinary.repositoryRoot + "/Tests/Clients/oapif_owslib.py", url, slug, "100"])
+            #expect(status == 0, "OWSLib: \(errors)")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+            #expect(result["collections"] as? [String] == ["song-suoi", "co-so-y-te", "truong-hoc", "mang-luoi-giao-thong"])
+            let features = result["features"] as? [[String: Any]] ?? []
+            #expect(result["matched"] as? Int == expected.count)
+            #expect(Set(features.compactMap { $0["id"] as? Int }).count == expected.count, "\(slug): every id once")
+            #expect(features.compactMap { ($0["properties"] as? [String: Any])?["ten"] as? String }.sorted() == expected)
+
+            let out = server.database + ".\(slug).oapif.geojson"
+            let (copied, _, copyErrors) = try Self.run("/usr/bin/ogr2ogr", ["-oo", "PAGE_SIZE=100", "-f", "GeoJSON", out, "OAPIF:" + url, slug])
+            #expect(copied == 0, "ogr2ogr: \(copyErrors)")
+            let copy = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+            let names = ((copy["features"] as? [[String: Any]]) ?? []).compactMap { ($0["properties"] as? [String: Any])?["ten"] as? String }
+            #expect(names.sorted() == expected, "\(slug): GDAL copies every feature once, names intact")
+        }
     }
 }

@@ -67,7 +67,9 @@ final class WidenedMatrixFixture: SeededFixture {
 
     /// GET doors that yield features in machine-readable bulk: the download right.
     static func machineDoors(_ slug: String, feature: Int64) -> [String] {
-        ["/layers/\(slug)/download.geojson", "/layers/\(slug)/features/\(feature).geojson"]
+        ["/layers/\(slug)/download.geojson", "/layers/\(slug)/features/\(feature).geojson",
+         "/ogc/collections/\(slug)", "/ogc/collections/\(slug)/items", "/ogc/collections/\(slug)/items?limit=5&bbox=105,20,108,22",
+         "/ogc/collections/\(slug)/items/\(feature)", "/ogc/collections/\(slug)/items?f=html"]
     }
 
     /// A POST door, who may pass it beyond the owner agency's roles, and a form that a permitted
@@ -143,6 +145,9 @@ final class WidenedMatrixFixture: SeededFixture {
                     #expect(same(response, try browser.get(absentDoor), slug), "\(who) GET \(door) answers like a missing layer")
                 }
             }
+            // The feature service lists exactly the collections one may download that are published.
+            let listed = try browser.get("/ogc/collections").text.contains("\"id\":\"\(slug)\"")
+            #expect(listed == (mayDownload && slug != WidenedMatrixFixture.unpublished), "\(who) OGC API lists \(slug): \(listed)")
             // A never-published layer is missing to everyone outside its agency, grant or not.
             if unpublishedOutsider || !sees {
                 for door in ["/layers/\(slug)", "/layers/\(slug)/table", "/tiles/\(slug)/10/814/449.png", "/legend/\(slug).png",
