@@ -10,10 +10,11 @@ import Testing
     static let publicLayers = ["co-so-y-te", "mang-luoi-giao-thong", "song-suoi", "truong-hoc"]
 
     /// Runs `executable ARGS`: exit status, standard output, standard error.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
+    static func run(_ executable: String, _ arguments: [String], in folder: String? = nil) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -143,5 +144,31 @@ import Testing
             let names = ((copy["features"] as? [[String: Any]]) ?? []).compactMap { ($0["properties"] as? [String: Any])?["ten"] as? String }
             #expect(names.sorted() == expected, "\(slug): GDAL copies every feature once, names intact")
         }
+    }
+
+    /// The Python of `scripts/python-clients.sh` (ogctests, openapi-spec-validator from PyPI).
+    static func clientsPython() throws -> String {
+        let path = ProcessInfo.processInfo.environment["BANDO_CLIENTS_PYTHON"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/bando/clients-venv/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw RawClient.Failure(description: "no \(path): run scripts/python-clients.sh (scripts/test.sh does)")
+        }
+        return path
+    }
+
+    @Test func ogctestsCoreAllPassAndTheAPIDefinitionValidates() throws {
+        let python = try Self.clientsPython()
+        let server = try ServerProcess(); defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.port)/ogc"
+        // pytest loads ogctests' conftest.py only below the folder it starts in: the environment's.
+        let environment = URL(fileURLWithPath: python).deletingLastPathComponent().deletingLastPathComponent().path
+        let (status, output, errors) = try Self.run(python, ["-m", "ogctests", "-i", url, "features/core"], in: environment)
+        #expect(status == 0, "ogctests: \(output.suffix(3000)) \(errors.suffix(1000))")
+        // ogctests exits 0 whatever its tests found: read its summary.
+        #expect(output.contains(" passed") && !output.contains(" failed") && !output.contains(" error"), "\(output.suffix(600))")
+        let definition = server.database + ".ogc-api.json"
+        try Data(try RawClient(port: server.port).get("/ogc/api").body).write(to: URL(fileURLWithPath: definition))
+        let (valid, said, complaint) = try Self.run(python, ["-m", "openapi_spec_validator", definition])
+        #expect(valid == 0, "openapi-spec-validator: \(said) \(complaint)")
     }
 }

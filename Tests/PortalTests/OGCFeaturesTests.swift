@@ -1,4 +1,5 @@
 import Foundation
+import Geometry
 import GRDB
 import HTTP
 import Testing
@@ -109,24 +110,65 @@ final class FeaturesFixture: SeededFixture {
 
     @Test func anItemKeepsItsIdAcrossAnEditedVersion() throws {
         let demo = try #require(fixture)
-        let (_, page) = try demo.json(Self.items + "?so=3")
+        let (_, page) = try demo.json(Self.items + "?so=4")
         let id = try #require(Self.features(page).first?["id"] as? Int)
         let (one, item) = try demo.json(Self.items + "/\(id)")
-        #expect(one.status == 200 && (item["properties"] as? [String: Any])?["ten"] as? String == "Điểm 3")
-        #expect(((item["geometry"] as? [String: Any])?["coordinates"] as? [Double]) == [106.3, 21.3])
+        #expect(one.status == 200 && (item["properties"] as? [String: Any])?["ten"] as? String == "Điểm 4")
+        #expect(((item["geometry"] as? [String: Any])?["coordinates"] as? [Double]) == [106.4, 21.4])
         // An edit is a new version whose rows are new; the feature's identity stays.
         let published = try #require(try LayerRepository(demo.database).mapState(layerID: demo.layerID)?.publishedVersionID)
         let row = try #require(try FeatureRepository(demo.database).featureID(fid: Int64(id), versionID: published))
         let edited = try VersionEdits(demo.database).editFeature(
-            layerID: demo.layerID, featureID: row, changes: [AttributeChange(field: "ten", value: .text("Điểm ba"))], userID: nil,
+            layerID: demo.layerID, featureID: row, changes: [AttributeChange(field: "ghi_chu", value: .text("đã sửa"))], userID: nil,
             EditDescription(sourceName: "sửa", note: "", audit: { _ in
                 AuditEntry(userID: nil, username: nil, agencyID: nil, action: "feature.edit", target: "ogc-diem", detail: "") }))
         try LayerRepository(demo.database).publish(versionID: edited.versionID, decidedBy: nil)
         #expect(edited.featureID != row)
         let (_, after) = try demo.json(Self.items + "/\(id)")
-        #expect((after["properties"] as? [String: Any])?["ten"] as? String == "Điểm ba")
+        let properties = after["properties"] as? [String: Any]
+        #expect(properties?["ghi_chu"] as? String == "đã sửa" && properties?["ten"] as? String == "Điểm 4")
         let (missing, error) = try demo.json(Self.items + "/999999")
         #expect(missing.status == 404 && error["code"] as? String == "NotFound")
+    }
+
+    static let epsg = "http://www.opengis.net/def/crs/EPSG/0/"
+
+    @Test func geometriesGoOutInTheSystemAskedForInItsAxisOrder() throws {
+        let demo = try #require(fixture)
+        func third(_ query: String) throws -> (Response, [Double]) {
+            let (response, page) = try demo.json(Self.items + "?so=3&" + query)
+            let geometry = Self.features(page).first?["geometry"] as? [String: Any]
+            return (response, geometry?["coordinates"] as? [Double] ?? [])
+        }
+        let (plain, lonLat) = try third("limit=1")
+        #expect(lonLat == [106.3, 21.3] && plain.headers["Content-Crs"] == "<\(FeaturesDocuments.crs84)>")
+        let (geographic, latLon) = try third("crs=\(Self.epsg)4326")
+        #expect(latLon == [21.3, 106.3], "EPSG:4326 is latitude first")
+        #expect(geographic.headers["Content-Crs"] == "<\(Self.epsg)4326>")
+        // VN-2000 / TM-3 105°45′: what PROJ's cs2cs gives for the point, to the millimetre.
+        let (_, zone) = try third("crs=\(Self.epsg)9210")
+        #expect(zone.count == 2 && abs(zone[0] - 556_867.665) < 0.002 && abs(zone[1] - 2_356_265.336) < 0.002, "\(zone)")
+        let (_, mercator) = try third("crs=\(Self.epsg)3857")
+        let expected = WebMercator.project(lon: 106.3, lat: 21.3)
+        #expect(mercator.count == 2 && abs(mercator[0] - expected.x) < 0.002 && abs(mercator[1] - expected.y) < 0.002)
+        let (_, page) = try demo.json(Self.items + "?so=3")
+        let id = try #require(Self.features(page).first?["id"] as? Int)
+        let (one, item) = try demo.json(Self.items + "/\(id)?crs=\(Self.epsg)4326")
+        #expect(((item["geometry"] as? [String: Any])?["coordinates"] as? [Double]) == [21.3, 106.3])
+        #expect(one.headers["Content-Crs"] == "<\(Self.epsg)4326>")
+    }
+
+    @Test func aBoxMayBeGivenInAnotherSystem() throws {
+        let demo = try #require(fixture)
+        let (_, geographic) = try demo.json(Self.items + "?bbox=21.15,106.15,21.35,106.35&bbox-crs=\(Self.epsg)4326")
+        #expect(Self.names(geographic) == ["Điểm 2", "Điểm 3"])
+        let low = WebMercator.project(lon: 106.15, lat: 21.15), high = WebMercator.project(lon: 106.35, lat: 21.35)
+        let (_, mercator) = try demo.json(Self.items + "?bbox=\(low.x),\(low.y),\(high.x),\(high.y)&bbox-crs=\(Self.epsg)3857")
+        #expect(Self.names(mercator) == ["Điểm 2", "Điểm 3"])
+        let (_, zone) = try demo.json(Self.items + "?bbox=556000,2355000,557500,2357000&bbox-crs=\(Self.epsg)9210")
+        #expect(Self.names(zone) == ["Điểm 3"])
+        let (_, collection) = try demo.json("/ogc/collections/ogc-diem")
+        #expect((collection["crs"] as? [String])?.contains("\(Self.epsg)9210") == true)
     }
 
     @Test func htmlIsOfferedBesideJSON() throws {
@@ -143,7 +185,8 @@ final class FeaturesFixture: SeededFixture {
     static let badQueries: [(String, Int)] = [
         ("?limit=0", 400), ("?limit=x", 400), ("?offset=-1", 400), ("?bbox=1,2,3", 400), ("?bbox=10,50,20,40", 400),
         ("?bbox=170,0,-170,10", 400), ("?datetime=yesterday", 400), ("?datetime=2025-02-30", 400), ("?datetime=2025-12-01/2025-01-01", 400),
-        ("?nope=1", 400), ("?limit=1&limit=2", 400), ("?f=xml", 400), ("?crs=http://www.opengis.net/def/crs/EPSG/0/3857", 400),
+        ("?nope=1", 400), ("?limit=1&limit=2", 400), ("?f=xml", 400), ("?crs=http://www.opengis.net/def/crs/EPSG/0/32648", 400),
+        ("?bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326", 400),
     ]
 
     @Test(arguments: OGCFeaturesTests.badQueries)

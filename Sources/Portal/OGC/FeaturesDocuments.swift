@@ -46,6 +46,7 @@ enum FeaturesDocuments {
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     ]
 
     static func landing(base: String, title: String, description: String) -> String {
@@ -87,7 +88,9 @@ enum FeaturesDocuments {
             if i > 0 { text += "," }
             JSONText.appendString(word, to: &text)
         }
-        text += "],\"itemType\":\"feature\",\"crs\":[\"\(crs84)\"],\"storageCrs\":\"\(crs84)\",\"extent\":{"
+        text += "],\"itemType\":\"feature\",\"crs\":["
+        text += FeaturesCRS.offered.map { "\"\($0.uri)\"" }.joined(separator: ",")
+        text += "],\"storageCrs\":\"\(crs84)\",\"extent\":{"
         let box = layer.extent.map(WMSCapabilities.box) ?? WebMercator.lonLatWorldBounds
         text += "\"spatial\":{\"bbox\":[[" + [box.minX, box.minY, box.maxX, box.maxY].map(WMSCapabilities.number).joined(separator: ",")
         text += "]],\"crs\":\"\(crs84)\"}"
@@ -109,10 +112,12 @@ enum FeaturesDocuments {
         text += "}"
     }
 
-    /// One feature as GeoJSON, its id the feature's identity across versions.
-    static func appendItem(_ item: FeatureItem, links: [FeaturesLink]?, to text: inout String) {
+    /// One feature as GeoJSON in `crs` (millimetres for projected systems), its id the feature's
+    /// identity across versions.
+    static func appendItem(_ item: FeatureItem, crs: FeaturesCRS, links: [FeaturesLink]?, to text: inout String) {
         text += "{\"type\":\"Feature\",\"id\":\(item.fid),\"geometry\":"
-        text += item.geometry.map { GeoJSON.string(for: $0) } ?? "null"
+        let decimals = crs.crs.isProjected ? 3 : 7
+        text += item.geometry.flatMap(crs.project).map { GeoJSON.string(for: $0, decimals: decimals) } ?? "null"
         text += ",\"properties\":{"
         for (i, (name, value)) in item.properties.enumerated() {
             if i > 0 { text += "," }

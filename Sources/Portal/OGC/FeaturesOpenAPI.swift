@@ -23,6 +23,12 @@ enum FeaturesOpenAPI {
                              ["type": "array", "minItems": 4, "maxItems": 6, "items": ["type": "number"]], style: "form", explode: false)
         let datetime = parameter("datetime", "query", "An RFC 3339 date or date-time, or an interval start/end (.. for open); matched against the layer's data date.",
                                  ["type": "string"], style: "form", explode: false)
+        let systems: [String: Any] = ["type": "string", "format": "uri", "enum": FeaturesCRS.offered.map(\.uri),
+                                      "default": FeaturesDocuments.crs84]
+        let crs = parameter("crs", "query", "The system of the geometries sent (OGC API – Features Part 2).", systems,
+                            style: "form", explode: false)
+        let bboxCRS = parameter("bbox-crs", "query", "The system bbox is given in, in its own axis order.", systems,
+                                style: "form", explode: false)
         let link: [String: Any] = ["type": "object", "required": ["href"], "properties": [
             "href": ["type": "string"], "rel": ["type": "string"], "type": ["type": "string"], "title": ["type": "string"],
         ]]
@@ -67,13 +73,13 @@ enum FeaturesOpenAPI {
                 "/collections/{collectionId}": get("describeCollection", "One collection", [collectionId, f],
                                                    ok("The collection", "application/json", collection)),
                 "/collections/{collectionId}/items": get("getFeatures", "A page of the collection's features",
-                    [collectionId, limit, offset, bbox, datetime, f],
+                    [collectionId, limit, offset, bbox, bboxCRS, datetime, crs, f],
                     ok("The features", FeaturesDocuments.geoJSON, ["type": "object", "required": ["type", "features"], "properties": [
                         "type": ["type": "string", "enum": ["FeatureCollection"]], "features": ["type": "array", "items": feature],
                         "links": links, "timeStamp": ["type": "string", "format": "date-time"],
                         "numberMatched": ["type": "integer", "minimum": 0], "numberReturned": ["type": "integer", "minimum": 0],
                     ]])),
-                "/collections/{collectionId}/items/{featureId}": get("getFeature", "One feature", [collectionId, featureId, f],
+                "/collections/{collectionId}/items/{featureId}": get("getFeature", "One feature", [collectionId, featureId, crs, f],
                     ok("The feature", FeaturesDocuments.geoJSON, feature)),
             ],
         ]

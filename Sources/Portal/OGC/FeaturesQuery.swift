@@ -33,12 +33,19 @@ struct FeaturesQuery {
 
     var limit = FeaturesQuery.defaultLimit
     var offset = 0
+    /// The box asked for, as lon/lat, whatever system it was given in.
     var bbox: BoundingBox?
+    /// The box as given and its system, for links to other pages.
+    var bboxText: String?
+    var bboxCRS = FeaturesCRS.crs84
+    /// The system the geometries go out in (Part 2's `crs`).
+    var crs = FeaturesCRS.crs84
     var datetime: (start: String?, end: String?)?
     var equals: [(field: String, value: String)] = []
 
     init(_ request: Request, fields: Set<String>) throws(FeaturesError) {
         var seen = Set<String>()
+        var boxNumbers: [Double]?
         for (name, value) in request.queryItems {
             guard seen.insert(name).inserted else { throw .invalid(name, "given twice") }
             switch name {
@@ -49,27 +56,46 @@ struct FeaturesQuery {
             case "offset":
                 guard let n = Int(value), n >= 0 else { throw .invalid("offset", "must be a whole number from 0") }
                 offset = n
-            case "bbox": bbox = try Self.box(value)
+            case "bbox":
+                boxNumbers = try Self.numbers(value)
+                bboxText = value
             case "bbox-crs", "crs":
-                guard value == FeaturesDocuments.crs84 else {
-                    throw .invalid(name, "only \(FeaturesDocuments.crs84) is offered")
-                }
+                guard let system = FeaturesCRS.named(value) else { throw .invalid(name, "'\(value.prefix(80))' is not offered") }
+                if name == "crs" { crs = system } else { bboxCRS = system }
             case "datetime": datetime = try Self.interval(value)
             default:
                 guard fields.contains(name) else { throw .invalid(name, "is not a parameter of this collection") }
                 equals.append((name, value))
             }
         }
+        if let boxNumbers {
+            if bboxCRS == .crs84 {
+                bbox = try Self.box(boxNumbers)
+            } else {
+                guard boxNumbers[0] <= boxNumbers[2], boxNumbers[1] <= boxNumbers[3] else {
+                    throw .invalid("bbox", "each minimum must not exceed its maximum")
+                }
+                bbox = bboxCRS.lonLatBox(boxNumbers)
+                guard let box = bbox, !box.isEmpty else { throw .invalid("bbox", "lies outside \(bboxCRS.uri)") }
+            }
+        } else if seen.contains("bbox-crs") {
+            throw .invalid("bbox-crs", "is given without a bbox")
+        }
     }
 
-    /// Four numbers (or six, heights ignored): west, south, east, north in CRS84.
-    static func box(_ text: String) throws(FeaturesError) -> BoundingBox {
+    /// Four numbers (or six, heights left out: minimums then maximums), as given.
+    static func numbers(_ text: String) throws(FeaturesError) -> [Double] {
         let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard numbers.count == 4 || numbers.count == 6, numbers.allSatisfy({ $0?.isFinite == true }) else {
-            throw .invalid("bbox", "must be four numbers west,south,east,north")
+            throw .invalid("bbox", "must be four numbers: minimums then maximums")
         }
         let n = numbers.map { $0! }
-        let (west, south, east, north) = n.count == 4 ? (n[0], n[1], n[2], n[3]) : (n[0], n[1], n[3], n[4])
+        return n.count == 4 ? n : [n[0], n[1], n[3], n[4]]
+    }
+
+    /// West, south, east, north in CRS84.
+    static func box(_ n: [Double]) throws(FeaturesError) -> BoundingBox {
+        let (west, south, east, north) = (n[0], n[1], n[2], n[3])
         guard south <= north, (-90...90).contains(south), (-90...90).contains(north),
               (-180...180).contains(west), (-180...180).contains(east) else {
             throw .invalid("bbox", "south must not exceed north, and all must be longitudes and latitudes")
@@ -131,9 +157,11 @@ struct FeaturesQuery {
     /// This query's parameters for a link to another page, `f` included.
     func link(offset: Int, format: String) -> String {
         var items: [(String, String)] = [("f", format), ("limit", String(limit)), ("offset", String(offset))]
-        if let bbox {
-            items.append(("bbox", [bbox.minX, bbox.minY, bbox.maxX, bbox.maxY].map(WMSCapabilities.number).joined(separator: ",")))
+        if let bboxText {
+            items.append(("bbox", bboxText))
+            if bboxCRS != .crs84 { items.append(("bbox-crs", bboxCRS.uri)) }
         }
+        if crs != .crs84 { items.append(("crs", crs.uri)) }
         if let datetime { items.append(("datetime", "\(datetime.start ?? "..")/\(datetime.end ?? "..")")) }
         items += equals.map { ($0.field, $0.value) }
         return "?" + items.map { "\(WMSCapabilities.percentEncoded($0.0))=\(WMSCapabilities.percentEncoded($0.1))" }.joined(separator: "&")

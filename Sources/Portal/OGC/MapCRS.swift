@@ -56,6 +56,15 @@ enum MapCRS: Sendable, Hashable {
         }
     }
 
+    /// True for systems in metres (Web Mercator, the VN-2000 zones).
+    var isProjected: Bool {
+        switch self {
+        case .crs84, .epsg4326: return false
+        case .webMercator: return true
+        case .vn2000(let code): return code != VN2000Zones.geographic
+        }
+    }
+
     /// PROJ's way there, for the VN-2000 systems.
     private var reprojection: Reprojection? {
         if case .vn2000(let code) = self { return Reprojection.to(code) }
@@ -90,6 +99,27 @@ enum MapCRS: Sendable, Hashable {
             i += 2
         }
         if let reprojection { reprojection.transform(&xy) }
+    }
+
+    /// Interleaved lon, lat pairs turned into this system's easting, northing, in place.
+    func fromLonLat(_ xy: inout [Double]) {
+        switch self {
+        case .crs84, .epsg4326: return
+        case .webMercator:
+            var i = 0
+            while i + 1 < xy.count {
+                let p = WebMercator.project(Point(x: xy[i], y: xy[i + 1]))
+                xy[i] = p.x
+                xy[i + 1] = p.y
+                i += 2
+            }
+        case .vn2000:
+            guard let reprojection else {
+                for i in xy.indices { xy[i] = .infinity }
+                return
+            }
+            reprojection.transform(&xy)
+        }
     }
 
     /// The box of this system (easting, northing order) holding a lon/lat box, from points along

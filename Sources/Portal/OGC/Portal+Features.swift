@@ -47,11 +47,13 @@ extension Portal {
         }
     }
 
-    func featuresResponse(_ text: String, type: String, public isPublic: Bool = false) -> Response {
-        Response(status: 200, headers: [
+    func featuresResponse(_ text: String, type: String, public isPublic: Bool = false, crs: FeaturesCRS? = nil) -> Response {
+        var response = Response(status: 200, headers: [
             "Content-Type": type == FeaturesDocuments.html ? "text/html; charset=utf-8" : type,
             "Cache-Control": isPublic ? "public, max-age=60" : "private, no-cache",
         ], body: .bytes(Array(text.utf8)))
+        if let crs { response.headers["Content-Crs"] = "<\(crs.uri)>" }
+        return response
     }
 
     /// `/ogc`: the landing page.
@@ -175,11 +177,11 @@ extension Portal {
             text.reserveCapacity(page.items.count * 256)
             for (i, item) in page.items.enumerated() {
                 if i > 0 { text += "," }
-                FeaturesDocuments.appendItem(item, links: nil, to: &text)
+                FeaturesDocuments.appendItem(item, crs: query.crs, links: nil, to: &text)
             }
             text += "],\"links\":"
             FeaturesLink.array(links, to: &text)
-            return featuresResponse(text + "}", type: FeaturesDocuments.geoJSON, public: layer.visibility == .public)
+            return featuresResponse(text + "}", type: FeaturesDocuments.geoJSON, public: layer.visibility == .public, crs: query.crs)
         }
     }
 
@@ -188,6 +190,16 @@ extension Portal {
         answeringFeatures(request) {
             let format = try FeaturesFormat(request)
             let (layer, versionID) = try featureCollection(request.parameters["slug"] ?? "", request)
+            var crs = FeaturesCRS.crs84
+            for (name, value) in request.queryItems {
+                switch name {
+                case "f": continue
+                case "crs":
+                    guard let system = FeaturesCRS.named(value) else { throw FeaturesError.invalid("crs", "'\(value.prefix(80))' is not offered") }
+                    crs = system
+                default: throw FeaturesError.invalid(name, "is not a parameter of a feature")
+                }
+            }
             let text = request.parameters["id"] ?? ""
             guard text.utf8.count <= 18, let fid = Int64(text), fid > 0,
                   let item = try map.published.features.item(versionID: versionID, fid: fid) else {
@@ -199,12 +211,12 @@ extension Portal {
                 return featuresItemsPage(request, layer: layer, page: ItemPage(matched: 1, items: [item]), query: nil, href: collection + "/items")
             }
             var out = ""
-            FeaturesDocuments.appendItem(item, links: [
+            FeaturesDocuments.appendItem(item, crs: crs, links: [
                 FeaturesLink(href: href + "?f=json", rel: "self", type: FeaturesDocuments.geoJSON, title: "This feature"),
                 FeaturesLink(href: href + "?f=html", rel: "alternate", type: FeaturesDocuments.html, title: "This feature as HTML"),
                 FeaturesLink(href: collection + "?f=json", rel: "collection", type: FeaturesDocuments.json, title: layer.title),
             ], to: &out)
-            return featuresResponse(out, type: FeaturesDocuments.geoJSON, public: layer.visibility == .public)
+            return featuresResponse(out, type: FeaturesDocuments.geoJSON, public: layer.visibility == .public, crs: crs)
         }
     }
 
