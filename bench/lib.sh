@@ -52,13 +52,13 @@ write_wrk_script() {
     } >"$out"
 }
 
-# Runs wrk -t2 -c${CONNECTIONS:-64} against BASE (with an optional script) and prints "REQ_PER_SEC LATENCY_AVG".
+# Runs wrk -t${THREADS:-2} -c${CONNECTIONS:-64} against BASE (with an optional script) and prints "REQ_PER_SEC LATENCY_AVG".
 measure() {
     local base="$1" script="${2:-}" out
     if [[ -n "$script" ]]; then
-        out="$(wrk -t2 -c"${CONNECTIONS:-64}" -d"${SECS:-10}s" -s "$script" "$base")"
+        out="$(wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-64}" -d"${SECS:-10}s" -s "$script" "$base")"
     else
-        out="$(wrk -t2 -c"${CONNECTIONS:-64}" -d"${SECS:-10}s" "$base")"
+        out="$(wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-64}" -d"${SECS:-10}s" "$base")"
     fi
     echo "$out" >&2
     local rps latency
