@@ -37,6 +37,8 @@ public final class Portal: Sendable {
     let publicPages = PublicPages()
     /// The map service's image size and layer limits (`BANDO_WMS_MAX_SIZE`).
     let wmsLimits = WMSLimits.configured()
+    /// How fast one access token may ask.
+    let tokenRate = TokenRateLimit.configured()
     /// Requests, tiles, queues and writer waits, served at `/metrics`.
     public let metrics: PortalMetrics
     /// Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.
@@ -86,7 +88,8 @@ public final class Portal: Sendable {
     public func makeRouter() -> Router {
         let router = Router()
         router.use(PortalMiddleware(trustedProxies: trustedProxies, secureCookies: sessionPolicy.secureCookies,
-                                    resolveContext: { [self] request in RequestContext(resolving: request, in: self) }))
+                                    resolveContext: { [self] request in RequestContext(resolving: request, in: self) },
+                                    refuseCredentials: { [self] request in credentialRefusal(request) }))
         router.get("/", fast: { [self] request in keptPublicPage(request) }) { [self] request in
             try keepingPublicPage(request, home)
         }
@@ -96,10 +99,13 @@ public final class Portal: Sendable {
         router.get("/login/sso") { [self] request in try startCentralSignIn(request) }
         router.get("/login/sso/callback") { [self] request in try finishCentralSignIn(request) }
         router.get("/profile") { [self] request in
-            try profile(request, message: request.query("changed") == "1"
-                        ? localizer.text("password_changed", Localizer.language(for: request)) : nil)
+            let language = Localizer.language(for: request)
+            return try profile(request, message: request.query("changed") == "1" ? localizer.text("password_changed", language)
+                               : request.query("revoked") == "1" ? localizer.text("token_revoked", language) : nil)
         }
         router.post("/profile/password") { [self] request in try changePassword(request) }
+        router.post("/profile/tokens") { [self] request in try createToken(request) }
+        router.post("/profile/tokens/:id/revoke") { [self] request in try revokeToken(request) }
         router.get("/layers/:slug", fast: { [self] request in keptPublicPage(request) }) { [self] request in
             try keepingPublicPage(request, layerPage)
         }

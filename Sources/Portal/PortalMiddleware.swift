@@ -9,6 +9,8 @@ struct PortalMiddleware: Middleware {
     var secureCookies = false
     /// Builds the request's context (session, actor, language) once, for every handler after.
     var resolveContext: (@Sendable (Request) -> RequestContext)?
+    /// The answer to a request whose credentials are refused, before any handler; nil to go on.
+    var refuseCredentials: (@Sendable (Request) -> Response?)?
 
     /// Only our own scripts and styles; Leaflet sets inline style attributes, hence 'unsafe-inline' for styles.
     static let contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -28,7 +30,11 @@ struct PortalMiddleware: Middleware {
         if let resolveContext { request.context = resolveContext(request) }
         var response: Response
         do {
-            response = try next(request)
+            if let refusal = refuseCredentials?(request) {
+                response = refusal
+            } else {
+                response = try next(request)
+            }
         } catch let redirect as RedirectToLogin {
             response = .redirect(to: redirect.location)
         }
@@ -43,7 +49,8 @@ struct PortalMiddleware: Middleware {
     /// in (a page for them is theirs alone, never kept by a browser or a proxy), HSTS when the
     /// client came over HTTPS. `request` is the one `ClientAddress.resolve` returned.
     func finish(_ response: inout Response, for request: Request) {
-        if response.headers["Cache-Control"] == nil, !(request.cookies[SessionPolicy.cookieName] ?? "").isEmpty {
+        if response.headers["Cache-Control"] == nil,
+           !(request.cookies[SessionPolicy.cookieName] ?? "").isEmpty || request.headers["Authorization"] != nil {
             response.headers["Cache-Control"] = "no-store"
         }
         if secureCookies || request.headers["X-Forwarded-Proto"]?.lowercased() == "https" {

@@ -9,7 +9,7 @@ struct Bando: ParsableCommand {
         commandName: "bando",
         abstract: "Bando — the province's shared map portal.",
         subcommands: [Serve.self, Migrate.self, SeedDemo.self, BenchRender.self, Import.self, Export.self,
-                      BackupCommand.self, RestoreCommand.self])
+                      BackupCommand.self, RestoreCommand.self, TokenCommand.self])
 }
 
 /// Options every command that opens the database shares; each may also come from the environment.

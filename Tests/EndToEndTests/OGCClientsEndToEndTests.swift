@@ -10,10 +10,12 @@ import Testing
     static let publicLayers = ["co-so-y-te", "mang-luoi-giao-thong", "song-suoi", "truong-hoc"]
 
     /// Runs `executable ARGS`: exit status, standard output, standard error.
-    static func run(_ executable: String, _ arguments: [String], in folder: String? = nil) throws -> (Int32, String, String) {
+    static func run(_ executable: String, _ arguments: [String], in folder: String? = nil,
+                    environment: [String: String] = [:]) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -170,5 +172,48 @@ import Testing
         try Data(try RawClient(port: server.port).get("/ogc/api").body).write(to: URL(fileURLWithPath: definition))
         let (valid, said, complaint) = try Self.run(python, ["-m", "openapi_spec_validator", definition])
         #expect(valid == 0, "openapi-spec-validator: \(said) \(complaint)")
+    }
+
+    /// A token made with `bando token create` opens a private layer to GDAL and OWSLib over
+    /// HTTP Basic (as QGIS sends it), and `bando token revoke` closes it again.
+    @Test func aTokenFromTheCommandLineOpensAPrivateLayerToGDALAndOWSLib() throws {
+        let server = try ServerProcess(); defer { server.stop() }
+        let slug = "diem-quan-trac-moi-truong"
+        let made = try BandoBinary.run(["token", "create", "--db", server.database, "--user", "stnmt.viewer",
+                                        "--scopes", "read", "--expires-days", "7", "--name", "GDAL kiểm thử"])
+        #expect(made.0 == 0, "token create: \(made.2)")
+        let secret = made.1.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(secret.hasPrefix("bando_") && !made.2.contains(secret), "the token is printed once, on standard output")
+        let count = try SQLite3.run(server.database, """
+            SELECT count(*) FROM features f JOIN layers l ON f.version_id = l.published_version_id WHERE l.slug = '\(slug)'
+            """).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = "OAPIF:http://127.0.0.1:\(server.port)/ogc"
+        let basic = ["GDAL_HTTP_AUTH": "BASIC", "GDAL_HTTP_USERPWD": "stnmt.viewer:" + secret]
+        let (status, info, errors) = try Self.run("/usr/bin/ogrinfo", ["-so", url, slug], environment: basic)
+        #expect(status == 0, "ogrinfo with the token: \(errors)")
+        #expect(info.contains("Feature Count: \(count)"), "ogrinfo counts \(count): \(info.suffix(400))")
+        let (anonymous, _, _) = try Self.run("/usr/bin/ogrinfo", ["-so", url, slug])
+        #expect(anonymous != 0, "without the token the layer is not there")
+        let owslib = """
+            import sys
+            from owslib.wms import WebMapService
+            wms = WebMapService(sys.argv[1], version="1.3.0", username=sys.argv[2], password=sys.argv[3])
+            print("\\n".join(sorted(wms.contents)))
+            """
+        let (listed, names, listErrors) = try Self.run("/usr/bin/python3", ["-c", owslib, "http://127.0.0.1:\(server.port)/ows",
+                                                                             "stnmt.viewer", secret])
+        #expect(listed == 0, "OWSLib with the token: \(listErrors)")
+        #expect(names.split(separator: "\n").contains { $0 == slug })
+
+        let tokens = try BandoBinary.run(["token", "list", "--db", server.database, "--user", "stnmt.viewer"])
+        #expect(tokens.1.contains("GDAL kiểm thử") && tokens.1.contains("active") && !tokens.1.contains(secret))
+        let id = String(tokens.1.prefix { $0 != "\t" })
+        let revoked = try BandoBinary.run(["token", "revoke", "--db", server.database, "--user", "stnmt.viewer", "--id", id])
+        #expect(revoked.0 == 0, "token revoke: \(revoked.2)")
+        let (after, _, afterErrors) = try Self.run("/usr/bin/ogrinfo", ["-so", url, slug], environment: basic)
+        #expect(after != 0)
+        #expect(afterErrors.contains("401"), "a revoked token is refused: \(afterErrors)")
+        let refused = try BandoBinary.run(["token", "create", "--db", server.database, "--user", "stnmt.viewer", "--scopes", "read,upload"])
+        #expect(refused.0 != 0 && refused.2.contains("cannot give a token the scopes upload"))
     }
 }

@@ -112,6 +112,8 @@ extension SeededFixture {
 struct Browser {
     let fixture: any PortalFixture
     var cookies: [String: String] = [:]
+    /// Headers sent with every request besides the cookies (an Authorization header, say).
+    var headers: [(String, String)] = []
     var address: String
 
     init(_ fixture: any PortalFixture, address: String? = nil) {
@@ -140,13 +142,13 @@ struct Browser {
     }
 
     mutating func get(_ target: String) throws -> Response {
-        let response = try fixture.respond(target, method: .GET, headers: cookieHeader, form: nil, remoteAddress: address)
+        let response = try fixture.respond(target, method: .GET, headers: cookieHeader + headers, form: nil, remoteAddress: address)
         remember(response)
         return response
     }
 
     mutating func post(_ target: String, _ form: [(String, String)]) throws -> Response {
-        let response = try fixture.respond(target, method: .POST, headers: cookieHeader, form: form, remoteAddress: address)
+        let response = try fixture.respond(target, method: .POST, headers: cookieHeader + headers, form: form, remoteAddress: address)
         remember(response)
         return response
     }

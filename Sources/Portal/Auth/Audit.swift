@@ -8,6 +8,11 @@ extension Portal {
     func audit(_ request: Request, _ action: String, target: String, detail: String = "",
                actor explicit: Actor? = nil, username: String? = nil) {
         let actor = explicit ?? self.actor(for: request)
+        // What is done through a token says which token, for the owner to trace and revoke.
+        var detail = detail
+        if let token = (request.context as? RequestContext)?.token {
+            detail += (detail.isEmpty ? "" : "; ") + "token=\(token.name) (#\(token.id))"
+        }
         let entry = AuditEntry(userID: actor?.userID, username: actor?.username ?? username, agencyID: actor?.agencyID,
                                action: action, target: target, detail: detail, clientAddress: request.remoteAddress)
         do { try auditLog.append(entry) } catch {

@@ -24,7 +24,10 @@ public struct SessionPolicy: Sendable {
 extension Portal {
     /// The signed-in actor of a request, nil for the public (no cookie, unknown, expired or idle
     /// session, disabled user or agency).
-    func actor(for request: Request) -> Actor? { signedIn(request)?.actor }
+    func actor(for request: Request) -> Actor? {
+        if let context = request.context as? RequestContext { return context.actor }
+        return lookUpSession(request)?.actor
+    }
 
     /// The request's session and actor, when valid: from its context when the middleware has
     /// resolved it (once per request), else looked up now.
@@ -54,6 +57,8 @@ extension Portal {
     /// `.some(nil)` for the public (no session cookie), nil when the session is not known in
     /// memory or needs the store (expired, idle, its idle clock due to be written).
     func memoryActor(_ request: Request) -> Actor?? {
+        // A request with credentials of its own is answered on the pool, where they are checked.
+        guard request.headers["Authorization"] == nil else { return nil }
         guard let token = request.cookies[SessionPolicy.cookieName], !token.isEmpty else { return .some(nil) }
         guard token.count < 200, let kept = sessions.cachedActive(tokenHash: Tokens.hash(token)), let active = kept else {
             return nil

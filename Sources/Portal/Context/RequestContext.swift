@@ -11,21 +11,39 @@ import Synchronization
 struct RequestContext: Sendable {
     let language: Language
     private let who: SessionBox
+    /// The access token of a service door's Authorization header (`Portal.acceptsTokens`); such a
+    /// request acts as the token's user and never as a session.
+    let credential: TokenCredential
 
     init(resolving request: Request, in portal: Portal) {
         language = Localizer.negotiate(request)
-        who = SessionBox { portal.lookUpSession(request) }
+        credential = Portal.acceptsTokens(request.path) ? portal.lookUpToken(request) : .none
+        if credential == .none {
+            who = SessionBox { portal.lookUpSession(request) }
+        } else {
+            who = SessionBox { nil }
+        }
     }
 
     init(session: Session?, actor: Actor?, language: Language) {
         self.language = language
+        credential = .none
         let known = session.flatMap { session in actor.map { (session, $0) } }
         who = SessionBox { known }
     }
 
     var signedIn: (session: Session, actor: Actor)? { who.value }
     var session: Session? { signedIn?.session }
-    var actor: Actor? { signedIn?.actor }
+    /// Who acts: the token's user, else the session's; nil for the public.
+    var actor: Actor? {
+        if case .valid(let actor, _) = credential { return actor }
+        return signedIn?.actor
+    }
+    /// The token the request acts through, for the audit.
+    var token: AccessToken? {
+        if case .valid(_, let token) = credential { return token }
+        return nil
+    }
 
     /// The signed-in visitor's CSRF token (a visitor who is not signed in has a cookie of their own).
     var csrfToken: String? { session?.csrfToken }

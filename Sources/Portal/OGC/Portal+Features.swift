@@ -157,6 +157,7 @@ extension Portal {
                 page = try map.published.features.items(versionID: versionID, ItemQuery(
                     box: query.bbox, equals: query.equals, offset: query.offset, limit: query.limit))
             }
+            auditTokenDownload(request, "ogc.items", layer: layer.slug, detail: "offset=\(query.offset); returned=\(page.items.count)")
             let href = featuresBase(request) + "/collections/" + WMSCapabilities.percentEncoded(layer.slug) + "/items"
             if format == .html { return featuresItemsPage(request, layer: layer, page: page, query: query, href: href) }
             var links = [
@@ -205,6 +206,7 @@ extension Portal {
                   let item = try map.published.features.item(versionID: versionID, fid: fid) else {
                 throw FeaturesError.notFound("Feature '\(text.prefix(40))'")
             }
+            auditTokenDownload(request, "ogc.item", layer: layer.slug, detail: "id=\(fid)")
             let collection = featuresBase(request) + "/collections/" + WMSCapabilities.percentEncoded(layer.slug)
             let href = collection + "/items/\(fid)"
             if format == .html {
