@@ -17,13 +17,14 @@ final class OutgoingResponse {
     private var fileOffset: off_t
     private let fileEnd: off_t
 
-    init(status: Int, head: [UInt8], body: [UInt8], file: Int32 = -1, fileSize: Int = 0, closeAfter: Bool) {
+    /// `fileSize` bytes of `file` are sent from `fileStart` (a byte range, or the whole file).
+    init(status: Int, head: [UInt8], body: [UInt8], file: Int32 = -1, fileSize: Int = 0, fileStart: Int = 0, closeAfter: Bool) {
         self.status = status
         self.headLength = head.count
         self.memory = head
         self.file = file
-        self.fileOffset = 0
-        self.fileEnd = off_t(fileSize)
+        self.fileOffset = off_t(fileStart)
+        self.fileEnd = off_t(fileStart + fileSize)
         self.closeAfter = closeAfter
         self.bodyBytes = body.count + (file >= 0 ? fileSize : 0)
         if !body.isEmpty {

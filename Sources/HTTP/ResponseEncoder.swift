@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// Turns a `Response` into wire bytes: status line, headers (plus Date, Content-Length and
@@ -11,7 +12,7 @@ enum ResponseEncoder {
     /// Encodes `response` for `request` (nil after a parse error). Throws 404 when a file body is gone.
     static func encode(_ response: Response, for request: Request?, closeAfter: Bool) throws(HTTPError) -> OutgoingResponse {
         var headers = response.headers
-        let status = response.status
+        var status = response.status
         var body: [UInt8] = []
         var file: Int32 = -1
         var fileSize = 0
@@ -32,6 +33,33 @@ enum ResponseEncoder {
             file = fd
             fileSize = Int(info.st_size)
             fileIdentity = GzipCache.Key(path: path, size: fileSize, mtime: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+        }
+
+        // A file answers one byte range of itself (RFC 9110 §14), as GDAL's /vsicurl/ and
+        // download managers ask; anything else (several ranges, a stale If-Range) gets it whole.
+        var fileStart = 0
+        if file >= 0 && status == 200 && !headers.contains("Content-Encoding") {
+            headers["Accept-Ranges"] = "bytes"
+            if let request, request.method == .GET || request.method == .HEAD, let header = request.headers["Range"],
+               Self.ifRangeHolds(request.headers["If-Range"], headers) {
+                switch ByteRange.parse(header, size: fileSize) {
+                case .whole:
+                    break
+                case .range(let range):
+                    status = 206
+                    fileStart = range.lowerBound
+                    headers["Content-Range"] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(fileSize)"
+                    fileSize = range.count
+                case .unsatisfiable:
+                    closeFile(&file)
+                    var refused = HTTPHeaders()
+                    refused["Content-Range"] = "bytes */\(fileSize)"
+                    refused["Content-Type"] = "text/plain; charset=utf-8"
+                    let text = Array("The range asked for lies outside the file's \(fileSize) bytes.\n".utf8)
+                    let head = serializeHead(416, refused, contentLength: text.count, closeAfter: closeAfter, request: request)
+                    return OutgoingResponse(status: 416, head: head, body: request.method == .HEAD ? [] : text, closeAfter: closeAfter)
+                }
+            }
         }
 
         let isHead = request?.method == .HEAD
@@ -62,13 +90,14 @@ enum ResponseEncoder {
             return head(status, headers, contentLength: contentLength, noBody: noBody, closeAfter: closeAfter, request: request)
         }
         if file >= 0 && fileSize <= inlineFileLimit {
-            let bytes = readAll(file, size: fileSize)
+            let bytes = readAll(file, size: fileSize, from: fileStart)
             closeFile(&file)
             guard let bytes else { throw HTTPError(500, "The file could not be read.") }
             body = bytes
         }
         let bytes = serializeHead(status, headers, contentLength: contentLength, closeAfter: closeAfter, request: request)
-        return OutgoingResponse(status: status, head: bytes, body: body, file: file, fileSize: fileSize, closeAfter: closeAfter)
+        return OutgoingResponse(status: status, head: bytes, body: body, file: file, fileSize: fileSize, fileStart: fileStart,
+                                closeAfter: closeAfter)
     }
 
     private static func head(_ status: Int, _ headers: HTTPHeaders, contentLength: Int, noBody: Bool,
@@ -89,13 +118,21 @@ enum ResponseEncoder {
         }
     }
 
-    /// Reads `size` bytes from the start of an open file.
-    static func readAll(_ fd: Int32, size: Int) -> [UInt8]? {
+    /// Whether an `If-Range` validator (if any) still names the response's representation: it
+    /// must equal its strong ETag or its Last-Modified date.
+    static func ifRangeHolds(_ validator: String?, _ headers: HTTPHeaders) -> Bool {
+        guard let validator = validator?.trimmingCharacters(in: .whitespaces) else { return true }
+        if validator.hasPrefix("\"") { return headers["ETag"] == validator }
+        return headers["Last-Modified"] == validator
+    }
+
+    /// Reads `size` bytes of an open file from `start`.
+    static func readAll(_ fd: Int32, size: Int, from start: Int = 0) -> [UInt8]? {
         var bytes = [UInt8](repeating: 0, count: size)
         var offset = 0
         let ok = bytes.withUnsafeMutableBytes { raw -> Bool in
             while offset < size {
-                let n = pread(fd, raw.baseAddress.map { $0 + offset }, size - offset, off_t(offset))
+                let n = pread(fd, raw.baseAddress.map { $0 + offset }, size - offset, off_t(start + offset))
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else { return false }
                 offset += n

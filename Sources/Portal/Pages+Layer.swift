@@ -44,6 +44,9 @@ extension Portal {
                                         "by": rejected.decidedBy ?? "", "at": rejected.decidedAt.map(DisplayTime.local) ?? ""]
             }
         }
+        if may["download"] == true {
+            context["downloads"] = Self.downloadChoices
+        }
         return page("layer", request, title: layer.title, ["layer": context])
     }
 
@@ -63,6 +66,12 @@ extension Portal {
             "approve": Policy.can(actor, .approve, facts),
         ]
     }
+
+    /// The download formats a layer page offers, in the order people most ask for them.
+    static let downloadChoices: [[String: String]] = [
+        ["format": "geojson", "label": "GeoJSON"], ["format": "csv", "label": "CSV"],
+        ["format": "zip", "label": "Shapefile (.zip)"], ["format": "gpkg", "label": "GeoPackage"], ["format": "kml", "label": "KML"],
+    ]
 
     static func degrees(_ value: Double) -> String { String(format: "%.5f", value) }
 }

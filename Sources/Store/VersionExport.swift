@@ -100,3 +100,40 @@ extension FeatureRepository {
         }
     }
 }
+
+/// What a file writer needs of a version before its first feature (see `exportShape`).
+public struct VersionShape: Sendable, Equatable {
+    /// The fields in source order with the kind of their values.
+    public var fields: [VersionField]
+    /// The longest value of each field as text, in UTF-8 bytes, by field name.
+    public var maxBytes: [String: Int]
+    /// The OGC names of the geometry types present ("Point", "MultiPolygon"…).
+    public var geometryTypes: Set<String>
+}
+
+extension FeatureRepository {
+    /// The fields, widest values and geometry types of `versionID`: two passes over the
+    /// version in SQL, once per export file.
+    public func exportShape(versionID: Int64) throws(StoreError) -> VersionShape {
+        let fields = try fields(versionID: versionID)
+        return try database.read { db in
+            var widths: [String: Int] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT j.key, max(length(CAST(j.value AS BLOB))) FROM features f, json_each(f.properties) j
+                WHERE f.version_id = ? AND j.type <> 'null' AND \(Self.isObject) GROUP BY j.key
+                """, arguments: [versionID])
+            while let row = try rows.next() { widths[row[0]] = row[1] }
+            let names = try String.fetchAll(db, sql: """
+                SELECT DISTINCT GeometryType(geom) FROM features WHERE version_id = ? AND geom IS NOT NULL
+                """, arguments: [versionID])
+            let types = Set(names.compactMap { name in Self.ogcTypeNames[name.split(separator: " ").first.map(String.init) ?? ""] })
+            return VersionShape(fields: fields, maxBytes: widths, geometryTypes: types)
+        }
+    }
+
+    /// SpatiaLite's geometry type names and the OGC ones.
+    static let ogcTypeNames = [
+        "POINT": "Point", "MULTIPOINT": "MultiPoint", "LINESTRING": "LineString", "MULTILINESTRING": "MultiLineString",
+        "POLYGON": "Polygon", "MULTIPOLYGON": "MultiPolygon", "GEOMETRYCOLLECTION": "GeometryCollection",
+    ]
+}

@@ -6,7 +6,7 @@ import Store
 /// `bando export`: a layer version written out through the portal's writers.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export a layer's published version (or --version N) as GeoJSON.")
+        abstract: "Export a layer's published version (or --version N) as GeoJSON, CSV, KML, zipped shapefiles or GeoPackage.")
 
     @OptionGroup var database: DatabaseOptions
 
@@ -16,7 +16,7 @@ struct Export: ParsableCommand {
     @Option(help: "The version number (default: the published version).")
     var version: Int?
 
-    @Option(help: "The format: geojson.")
+    @Option(help: "The format: geojson, csv, kml, zip (shapefiles) or gpkg.")
     var format: String = "geojson"
 
     @Option(name: .short, help: "The output file (default: standard output).")

@@ -176,6 +176,54 @@ import Testing
 
     /// A token made with `bando token create` opens a private layer to GDAL and OWSLib over
     /// HTTP Basic (as QGIS sends it), and `bando token revoke` closes it again.
+    /// The values of `field` in `ogrinfo -al -q` output of one layer, sorted.
+    static func values(_ field: String, in output: String) -> [String] {
+        output.split(separator: "\n").compactMap { line -> String? in
+            let prefix = "  \(field) (String) = "
+            return line.hasPrefix(prefix) ? String(line.dropFirst(prefix.count)) : nil
+        }.sorted()
+    }
+
+    @Test func gdalOpensEveryDownloadFormatStraightFromThePortal() throws {
+        let server = try ServerProcess(); defer { server.stop() }
+        let made = try BandoBinary.run(["token", "create", "--db", server.database, "--user", "stnmt.viewer",
+                                        "--scopes", "read", "--expires-days", "1", "--name", "GDAL tải về"])
+        #expect(made.0 == 0, "token create: \(made.2)")
+        let basic = ["GDAL_HTTP_AUTH": "BASIC", "GDAL_HTTP_USERPWD": "stnmt.viewer:" + made.1.trimmingCharacters(in: .whitespacesAndNewlines)]
+        // Points and lines of open data, and polygons shared with stnmt's agency read through a token.
+        for (slug, field, environment) in [("co-so-y-te", "ten", [String: String]()), ("mang-luoi-giao-thong", "ten_duong", [:]),
+                                           ("quy-hoach-su-dung-dat", "ten_xa", basic)] {
+            let count = try SQLite3.run(server.database, """
+                SELECT count(*) FROM features f JOIN layers l ON f.version_id = l.published_version_id WHERE l.slug = '\(slug)'
+                """).output.trimmingCharacters(in: .whitespacesAndNewlines)
+            var expected: [String]?
+            for format in ["geojson", "csv", "zip", "gpkg", "kml"] {
+                let url = "/vsicurl/http://127.0.0.1:\(server.port)/layers/\(slug)/download.\(format)"
+                let path = format == "zip" ? "/vsizip/\(url)/\(slug).shp" : url
+                let (status, output, errors) = try Self.run("/usr/bin/ogrinfo", ["-ro", "-al", "-q", "-geom=NO", path],
+                                                            environment: environment)
+                #expect(status == 0, "ogrinfo \(slug) \(format): \(errors)")
+                let features = output.split(separator: "\n").filter { $0.hasPrefix("OGRFeature(") }.count
+                #expect(String(features) == count, "\(slug) \(format): \(features) features, \(count) stored")
+                let names = Self.values(field, in: output)
+                #expect(names.count == features, "\(slug) \(format): every feature has its \(field)")
+                #expect(names.contains { $0.unicodeScalars.contains { $0.value > 0x7F } }, "\(slug) \(format): Vietnamese text")
+                if let expected {
+                    #expect(names == expected, "\(slug) \(format): the same text as GeoJSON")
+                } else {
+                    expected = names
+                }
+            }
+        }
+        let (anonymous, _, _) = try Self.run("/usr/bin/ogrinfo", [
+            "-ro", "-so", "/vsicurl/http://127.0.0.1:\(server.port)/layers/quy-hoach-su-dung-dat/download.gpkg"])
+        #expect(anonymous != 0, "without the token the shared layer's file is not there")
+        let geometry = try Self.run("/usr/bin/ogrinfo", ["-ro", "-so", "/vsizip//vsicurl/http://127.0.0.1:\(server.port)/layers/"
+                                                         + "quy-hoach-su-dung-dat/download.zip/quy-hoach-su-dung-dat.shp",
+                                                         "quy-hoach-su-dung-dat"], environment: basic)
+        #expect(geometry.1.contains("Geometry: Polygon") && geometry.1.contains("GEOGCRS[\"WGS 84\""), "\(geometry.1.prefix(600))")
+    }
+
     @Test func aTokenFromTheCommandLineOpensAPrivateLayerToGDALAndOWSLib() throws {
         let server = try ServerProcess(); defer { server.stop() }
         let slug = "diem-quan-trac-moi-truong"

@@ -40,7 +40,7 @@ import Store
     enum Door: String, CaseIterable {
         case page, homeList, tile, tile2x, legend, identify, profileList
         case wmsCapabilities, wmsMap, wmsMapWithOthers, wmsFeatureInfo, wmsLegend, wmtsCapabilities, wmtsTile
-        case table, download, versionTile
+        case table, download, downloadCSV, downloadShapefile, downloadGeoPackage, downloadKML, versionTile
         case versions, versionPage, style, editForm, uploadForm
 
         /// Who may pass beyond those who see the layer's data.
@@ -92,6 +92,10 @@ import Store
                                    + "&TILEMATRIXSET=GoogleMapsCompatible&TILEMATRIX=10&TILEROW=449&TILECOL=814")
         case .table: return try browser.get("/layers/\(slug)/table")
         case .download: return try browser.get("/layers/\(slug)/download.geojson")
+        case .downloadCSV: return try browser.get("/layers/\(slug)/download.csv")
+        case .downloadShapefile: return try browser.get("/layers/\(slug)/download.zip")
+        case .downloadGeoPackage: return try browser.get("/layers/\(slug)/download.gpkg")
+        case .downloadKML: return try browser.get("/layers/\(slug)/download.kml")
         case .versionTile: return try browser.get("/layers/\(slug)/versions/1/tiles/\(Self.tile).png")
         case .versions: return try browser.get("/layers/\(slug)/versions")
         case .versionPage: return try browser.get("/layers/\(slug)/versions/1")

@@ -67,7 +67,8 @@ final class WidenedMatrixFixture: SeededFixture {
 
     /// GET doors that yield features in machine-readable bulk: the download right.
     static func machineDoors(_ slug: String, feature: Int64) -> [String] {
-        ["/layers/\(slug)/download.geojson", "/layers/\(slug)/features/\(feature).geojson",
+        ["/layers/\(slug)/download.geojson", "/layers/\(slug)/download.csv", "/layers/\(slug)/download.zip",
+         "/layers/\(slug)/download.gpkg", "/layers/\(slug)/download.kml", "/layers/\(slug)/features/\(feature).geojson",
          "/ogc/collections/\(slug)", "/ogc/collections/\(slug)/items", "/ogc/collections/\(slug)/items?limit=5&bbox=105,20,108,22",
          "/ogc/collections/\(slug)/items/\(feature)", "/ogc/collections/\(slug)/items?f=html"]
     }

@@ -146,6 +146,27 @@ final class TokenFixture: SeededFixture {
         #expect(used?.lastUsedAt != nil, "the use is recorded")
     }
 
+    @Test func aDownloadFileThroughATokenIsAuditedWithItsName() throws {
+        let demo = try #require(fixture)
+        let made = try demo.token("stnmt.viewer", name: "Cổng dữ liệu mở")
+        let response = try demo.respond("/layers/\(TokenFixture.privateLayer)/download.gpkg", headers: TokenFixture.bearer(made.secret))
+        #expect(response.status == 200)
+        #expect(response.headers["Content-Type"] == "application/geopackage+sqlite3")
+        let detail = try demo.database.read { db in
+            try String.fetchOne(db, sql: "SELECT detail FROM audit_log WHERE action = 'layer.download' AND target = ? ORDER BY id DESC LIMIT 1",
+                                arguments: [TokenFixture.privateLayer])
+        }
+        #expect(detail == "version=1; format=gpkg; token=Cổng dữ liệu mở (#\(made.id))")
+        // Even open data is audited when a token takes it: its owner sees what another system took.
+        let open = try demo.respond("/layers/co-so-y-te/download.csv", headers: TokenFixture.bearer(made.secret))
+        #expect(open.status == 200)
+        let openDetail = try demo.database.read { db in
+            try String.fetchOne(db, sql: "SELECT detail FROM audit_log WHERE action = 'layer.download' AND target = 'co-so-y-te' ORDER BY id DESC LIMIT 1")
+        }
+        #expect(openDetail?.hasSuffix("format=csv; token=Cổng dữ liệu mở (#\(made.id))") == true)
+        #expect(try demo.respond("/layers/co-so-y-te/download.csv", headers: TokenFixture.bearer("bando_nope")).status == 401)
+    }
+
     @Test func theBucketAllowsBurstsThenAsksToWait() {
         let limit = TokenRateLimit(perSecond: 2)
         for _ in 0..<20 { #expect(limit.take(1, now: 100) == nil) }
@@ -184,9 +205,11 @@ final class TokenFixture: SeededFixture {
         #expect(try approver.send("/profile/tokens", [("name", "x"), ("scope", "upload")]).status == 400)
     }
 
-    /// The doors a token opens: the services and the tiles and legends they point at.
+    /// The doors a token opens: the services, the tiles and legends they point at, and the
+    /// download files.
     static let tokenDoors: [AccessMatrixTests.Door] = [.tile, .tile2x, .legend, .wmsMap, .wmsMapWithOthers, .wmsFeatureInfo,
-                                                        .wmsLegend, .wmtsTile]
+                                                        .wmsLegend, .wmtsTile, .download, .downloadCSV, .downloadShapefile,
+                                                        .downloadGeoPackage, .downloadKML]
 
     /// The access matrix through tokens: a read token of every demo account passes exactly the
     /// doors its user's session passes, refusals answer like a missing layer, and a token

@@ -56,11 +56,22 @@ public enum AccessTokens {
 }
 
 extension Portal {
-    /// The doors that take a token: the OGC services and the tiles and legends their documents
-    /// point at. Pages never do (their forms rest on the session and its CSRF token).
+    /// The doors that take a token: the OGC services, the tiles and legends their documents
+    /// point at, and the download files. Pages never do (their forms rest on the session and
+    /// its CSRF token).
     static func acceptsTokens(_ path: String) -> Bool {
         path == "/ows" || path == "/wms" || path.hasPrefix("/wmts/") || path == "/ogc" || path.hasPrefix("/ogc/")
-            || path.hasPrefix("/tiles/") || path.hasPrefix("/legend/")
+            || path.hasPrefix("/tiles/") || path.hasPrefix("/legend/") || isDownload(path)
+    }
+
+    /// Whether `path` is a layer's download file (`/layers/{slug}/download.{format}` or
+    /// `/layers/{slug}/versions/{n}/download.{format}`).
+    static func isDownload(_ path: String) -> Bool {
+        guard path.hasPrefix("/layers/") else { return false }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4 || (parts.count == 6 && parts[3] == "versions"),
+              let last = parts.last, last.hasPrefix("download.") else { return false }
+        return LayerExport.Format(rawValue: String(last.dropFirst("download.".count))) != nil
     }
 
     /// The token of the request's Authorization header: `Bearer <token>`, or `Basic` with the

@@ -3,7 +3,7 @@ import HTTP
 import Store
 import Synchronization
 
-/// GeoJSON files of layer versions, written once and sent from disk. A version's features never
+/// Download files of layer versions (every `LayerExport.Format`), written once and sent from disk. A version's features never
 /// change (an edit makes a new version), so a file stays valid for as long as its version; the
 /// name holds the version's id, number and creation time, so a new database in the same data
 /// folder never serves an old file. Files are written beside their final name and renamed into
@@ -22,20 +22,22 @@ final class ExportCache: Sendable {
     /// Files written since start-up (the tests read it to tell a cached file from a new one).
     var writeCount: Int { writes.load(ordering: .relaxed) }
 
-    /// The path of `version`'s GeoJSON file, written now if it is not there yet.
-    func file(for version: VersionRecord, slug: String, database: SpatialDatabase) throws -> String {
+    /// The path of `version`'s file in `format`, written now if it is not there yet.
+    func file(for version: VersionRecord, slug: String, format: LayerExport.Format = .geojson,
+              database: SpatialDatabase) throws -> String {
         let stamp = version.createdAt.filter(\.isNumber)
-        let path = "\(directory)/\(version.layerID)-\(version.id)-v\(version.number)-\(stamp).geojson"
+        let path = "\(directory)/\(version.layerID)-\(version.id)-v\(version.number)-\(stamp).\(format.rawValue)"
         if FileManager.default.fileExists(atPath: path) { return path }
         return try flights.run(path) {
             if FileManager.default.fileExists(atPath: path) { return path }
-            try write(version, slug: slug, database: database, to: path)
+            try write(version, slug: slug, format: format, database: database, to: path)
             return path
         }
     }
 
     /// Writes `version`'s file at `path`.
-    private func write(_ version: VersionRecord, slug: String, database: SpatialDatabase, to path: String) throws {
+    private func write(_ version: VersionRecord, slug: String, format: LayerExport.Format, database: SpatialDatabase,
+                       to path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -46,9 +48,9 @@ final class ExportCache: Sendable {
             let stored = try export.version(slug: slug, number: version.number)
             guard stored.versionID == version.id else { throw HTTPError(404, "no such layer") }
             writes.add(1, ordering: .relaxed)
-            try export.write(stored, to: path)
+            try export.write(stored, format: format, to: path)
         } catch let error as ImportError {
-            throw HTTPError(500, "export of \(slug) version \(version.number) failed: \(error)")
+            throw HTTPError(500, "\(format.rawValue) export of \(slug) version \(version.number) failed: \(error)")
         }
     }
 }

@@ -11,7 +11,11 @@ extension Portal {
         }
         router.post("/layers/:slug/features/:id/edit") { [self] request in try editFeature(request) }
         router.post("/layers/:slug/features/:id/delete") { [self] request in try deleteFeature(request) }
-        router.get("/layers/:slug/download.geojson") { [self] request in try downloadPublished(request) }
-        router.get("/layers/:slug/versions/:number/download.geojson") { [self] request in try downloadVersion(request) }
+        for format in LayerExport.Format.allCases {
+            router.get("/layers/:slug/download.\(format.rawValue)") { [self] request in try downloadPublished(request, format) }
+            router.get("/layers/:slug/versions/:number/download.\(format.rawValue)") { [self] request in
+                try downloadVersion(request, format)
+            }
+        }
     }
 }
