@@ -93,6 +93,23 @@ public enum JSONText {
         text += "}"
     }
 
+    /// The members of the JSON object `text`, in their written order, each value as text (null
+    /// as nil; arrays and objects as compact JSON); nil when `text` is not an object.
+    public static func orderedMembers(_ text: String) -> [(String, String?)]? {
+        var parser = JSONParser(Array(text.utf8))
+        guard case .object(let members)? = try? parser.parseDocument() else { return nil }
+        return members.map { key, value in
+            switch value {
+            case .null: return (key, nil)
+            case .bool(let flag): return (key, flag ? "true" : "false")
+            case .integer(let number): return (key, String(number))
+            case .number(let number): return (key, "\(number)")
+            case .string(let string): return (key, string)
+            case .array, .object: return (key, value.jsonText)
+            }
+        }
+    }
+
     /// Appends `value` as a JSON string literal (quotes, escapes, control characters as \\u00XX).
     public static func appendString(_ value: String, to text: inout String) {
         text += "\""

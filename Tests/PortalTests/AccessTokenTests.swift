@@ -116,7 +116,7 @@ final class TokenFixture: SeededFixture {
         #expect(throws: AccessTokens.Refusal.self) { try demo.token("stnmt.editor", [.approve]) }
         #expect(throws: AccessTokens.Refusal.self) { try demo.token("stnmt.approver", [.admin]) }
         #expect(throws: AccessTokens.Refusal.self) { try demo.token("stnmt.viewer", days: 400) }
-        #expect(throws: AccessTokens.Refusal.self) { try demo.token("stnmt.viewer", name: "  ") }
+        #expect(throws: AccessTokens.Refusal.badName) { try demo.token("stnmt.viewer", name: "  ") }
         #expect(AccessTokens.allowed(for: .viewer) == [.read])
         #expect(AccessTokens.allowed(for: .admin).contains(.admin) && !AccessTokens.allowed(for: .admin).contains(.approve))
     }
@@ -202,7 +202,12 @@ final class TokenFixture: SeededFixture {
         #expect(try demo.items(TokenFixture.bearer(secret)).status == 401)
         // An approver is offered approve, not upload; a refused scope posted anyway is refused.
         var approver = try Browser.signedIn(demo, "stnmt.approver")
-        #expect(try approver.send("/profile/tokens", [("name", "x"), ("scope", "upload")]).status == 400)
+        let refused = try approver.send("/profile/tokens", [("name", "x"), ("scope", "upload")])
+        #expect(refused.status == 400)
+        #expect(refused.text.contains("Không tạo được token: vai trò của bạn không cho phép phạm vi Tải lên phiên bản mới."),
+                "the refusal is in the page's language")
+        let unnamed = try approver.send("/profile/tokens", [("name", " "), ("scope", "read")])
+        #expect(unnamed.text.contains("tên token phải dài từ 1 đến 80 ký tự"))
     }
 
     /// The doors a token opens: the services, the tiles and legends they point at, and the

@@ -156,6 +156,11 @@ final class WMSFixture: SeededFixture {
         #expect(html.contains("Điểm &lt;thử&gt; &amp; &quot;WMS&quot;"))
         let text = String(decoding: try demo.respond(base + "&I=25&J=25&INFO_FORMAT=text/plain").bytes, as: UTF8.self)
         #expect(text.contains("so = 7"))
+        // Properties keep the layer's field order (ten, then so), as the attribute table shows them.
+        let ten = try #require(text.range(of: "ten = ")), so = try #require(text.range(of: "so = 7"))
+        #expect(ten.lowerBound < so.lowerBound, "\(text)")
+        let tenCell = try #require(html.range(of: "<th>ten</th>")), soCell = try #require(html.range(of: "<th>so</th>"))
+        #expect(tenCell.lowerBound < soCell.lowerBound)
     }
 
     @Test func legendGraphicIsTheLayersLegend() throws {

@@ -26,24 +26,51 @@ public enum AccessTokens {
         }
     }
 
-    /// Why a token cannot be made, in words for the person making it.
-    public struct Refusal: Error, CustomStringConvertible {
-        public let description: String
+    /// Why a token cannot be made: in English for the command line (`description`), in the
+    /// person's language on the profile page (`localized`).
+    public enum Refusal: Error, CustomStringConvertible, Equatable {
+        case badName
+        case noScope
+        case beyondRole(role: Role, scopes: Set<TokenScope>)
+        case lifetime
+        case tooMany
+
+        public var description: String {
+            switch self {
+            case .badName: return "the token's name must be 1 to 80 characters"
+            case .noScope: return "give the token at least one scope"
+            case .beyondRole(let role, let scopes): return "a \(role.rawValue) cannot give a token the scopes \(TokenScope.text(scopes))"
+            case .lifetime: return "a token lives 1 to \(AccessTokenRepository.maxDays) days"
+            case .tooMany: return "a user holds at most \(AccessTokenRepository.maxPerUser) tokens; revoke one first"
+            }
+        }
+
+        /// The refusal in `language`, from the `token_refused_*` texts.
+        func localized(_ localizer: Localizer, _ language: Language) -> String {
+            switch self {
+            case .badName: return localizer.text("token_refused_name", language)
+            case .noScope: return localizer.text("token_refused_scope", language)
+            case .beyondRole(_, let scopes):
+                return String(format: localizer.text("token_refused_role", language),
+                              scopes.map(\.rawValue).sorted().map { localizer.text("token_scope_" + $0, language) }.joined(separator: ", "))
+            case .lifetime: return String(format: localizer.text("token_refused_days", language), AccessTokenRepository.maxDays)
+            case .tooMany: return String(format: localizer.text("token_refused_many", language), AccessTokenRepository.maxPerUser)
+            }
+        }
     }
 
     /// Makes a token for `user` and returns its id and its secret — shown once, stored hashed.
     public static func create(_ database: SpatialDatabase, user: User, agencyCode: String, name: String,
                               scopes: Set<TokenScope>, expiresInDays days: Int?, clientAddress: String?) throws -> (id: Int64, secret: String) {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...80).contains(name.count) else { throw Refusal(description: "the token's name must be 1 to 80 characters") }
-        guard !scopes.isEmpty else { throw Refusal(description: "give the token at least one scope") }
+        guard (1...80).contains(name.count) else { throw Refusal.badName }
+        guard !scopes.isEmpty else { throw Refusal.noScope }
         let beyond = scopes.subtracting(allowed(for: user.role))
-        guard beyond.isEmpty else {
-            throw Refusal(description: "a \(user.role.rawValue) cannot give a token the scopes \(TokenScope.text(beyond))")
-        }
-        if let days, !(1...AccessTokenRepository.maxDays).contains(days) {
-            throw Refusal(description: "a token lives 1 to \(AccessTokenRepository.maxDays) days")
-        }
+        guard beyond.isEmpty else { throw Refusal.beyondRole(role: user.role, scopes: beyond) }
+        if let days, !(1...AccessTokenRepository.maxDays).contains(days) { throw Refusal.lifetime }
+        // The repository checks again in its transaction; this gives the reason in words.
+        let held = try AccessTokenRepository(database).list(userID: user.id).filter { $0.revokedAt == nil }.count
+        guard held < AccessTokenRepository.maxPerUser else { throw Refusal.tooMany }
         let secret = "bando_" + Tokens.random(bytes: 32)
         let expires = days.map { Date().addingTimeInterval(Double($0) * 86_400) }
         let id = try AccessTokenRepository(database).create(

@@ -136,7 +136,8 @@ extension Portal {
                                                expiresInDays: days, clientAddress: request.remoteAddress)
             return try profile(request, message: localizer.text("token_made", language), secret: made.secret)
         } catch let refusal as AccessTokens.Refusal {
-            return try profile(request, error: String(format: localizer.text("token_refused", language), refusal.description), status: 400)
+            return try profile(request, error: String(format: localizer.text("token_refused", language), refusal.localized(localizer, language)),
+                               status: 400)
         } catch StoreError.invalid(let why) {
             return try profile(request, error: String(format: localizer.text("token_refused", language), why), status: 400)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 import Geometry
 import HTTP
 import Store
@@ -62,19 +63,11 @@ struct WMSFeatureInfo {
         return Array(out.utf8)
     }
 
-    /// Properties by name with their values as text (null as nothing).
+    /// Properties in their stored order (the layer's field order, as the attribute table and
+    /// the downloads show them) with their values as text (null as nothing).
     static func properties(_ feature: VersionFeature) -> [(String, String)] {
-        guard let text = feature.propertiesJSON,
-              let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return [] }
-        return object.keys.sorted().map { key in
-            switch object[key] {
-            case is NSNull, nil: return (key, "")
-            case let text as String: return (key, text)
-            case let number as NSNumber:
-                return (key, String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : number.stringValue)
-            case let other?: return (key, String(describing: other))
-            }
-        }
+        guard let text = feature.propertiesJSON, let members = JSONText.orderedMembers(text) else { return [] }
+        return members.map { ($0.0, $0.1 ?? "") }
     }
 
     private static func oneLine(_ text: String) -> String {
