@@ -37,9 +37,10 @@ build() {   # name, module, sources… (the fuzz entry among them), then -l libr
 library Geometry Sources/Geometry/*.swift
 library Raster Sources/Raster/*.swift
 build http HTTP Sources/HTTP/*.swift fuzz/HTTPFuzz.swift
-# The importers without the GeoPackage and zip readers (SQLite's and ZIPFoundation's parsing).
+# The importers without the GeoPackage and zip readers (SQLite's and ZIPFoundation's parsing),
+# and without the download writers (Export/: they parse nothing from outside).
 build formats Formats $(ls Sources/Formats/*.swift Sources/Formats/*/*.swift \
-    | grep -v -e GeoPackageReader -e ZipArchiveReader -e DatasetReader -e ShapefileSource) fuzz/FormatsFuzz.swift -lGeometry
+    | grep -v -e GeoPackageReader -e ZipArchiveReader -e DatasetReader -e ShapefileSource -e /Export/) fuzz/FormatsFuzz.swift -lGeometry
 build style Cartography Sources/Cartography/*.swift fuzz/StyleFuzz.swift -lGeometry -lRaster
 build png PNGTestSupport Tests/PNGTestSupport/*.swift fuzz/PNGFuzz.swift
 
