@@ -44,7 +44,8 @@ public final class GeoPackageWriter {
 
     /// The geometry type the table declares: the one type present, or GEOMETRY.
     var geometryTypeName: String {
-        schema.geometryTypes.count == 1 ? schema.geometryTypes.first!.uppercased() : "GEOMETRY"
+        guard schema.geometryTypes.count == 1, let only = schema.geometryTypes.first else { return "GEOMETRY" }
+        return only.uppercased()
     }
 
     private func createTable() -> String {
@@ -67,7 +68,7 @@ public final class GeoPackageWriter {
         guard let geometry = feature.geometry else { return }
         do {
             try queue.writeWithoutTransaction { db in
-                if insert == nil {
+                if insert == nil || index == nil {
                     let names = (["geom"] + schema.fields.map(\.name)).map(Self.quote).joined(separator: ", ")
                     let marks = Array(repeating: "?", count: schema.fields.count + 1).joined(separator: ", ")
                     insert = try db.makeStatement(sql: "INSERT INTO \(Self.quote(table)) (\(names)) VALUES (\(marks))")
@@ -84,9 +85,10 @@ public final class GeoPackageWriter {
                     case .boolean(let flag): arguments.append(flag ? 1 : 0)
                     }
                 }
-                try insert!.execute(arguments: StatementArguments(arguments))
+                guard let insert, let index else { return }
+                try insert.execute(arguments: StatementArguments(arguments))
                 if !bounds.isEmpty {
-                    try index!.execute(arguments: [db.lastInsertedRowID, bounds.minX, bounds.maxX, bounds.minY, bounds.maxY])
+                    try index.execute(arguments: [db.lastInsertedRowID, bounds.minX, bounds.maxX, bounds.minY, bounds.maxY])
                     box.formUnion(bounds)
                 }
             }

@@ -124,25 +124,6 @@ public struct KMLWriter {
             || scalar == "_" || scalar == "-"
     }
 
-    /// `text` escaped for XML text and attributes, scalar by scalar.
-    static func escaped(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": out.append(contentsOf: "&apos;".unicodeScalars)
-            case "\t", "\n", "\r": out.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    out.append("\u{FFFD}")
-                } else {
-                    out.append(scalar)
-                }
-            }
-        }
-        return String(out)
-    }
+    /// `text` escaped for XML text and attributes, scalar by scalar (see `XMLText`).
+    static func escaped(_ text: String) -> String { XMLText.escape(text, invalid: "\u{FFFD}") }
 }

@@ -1,3 +1,5 @@
+import Formats
+
 /// Writes an XML document element by element, escaping every text and attribute value per
 /// Unicode scalar (`& < > " '`), and leaving out the scalars XML 1.0 does not allow (the C0
 /// controls but tab, line feed and carriage return; U+FFFE, U+FFFF), so no value can break the
@@ -37,22 +39,6 @@ struct XMLWriter {
         return text
     }
 
-    /// `value` as XML text or attribute content.
-    static func escape(_ value: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": out.append(contentsOf: "&apos;".unicodeScalars)
-            case "\t", "\n", "\r": out.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.append(scalar)
-            }
-        }
-        return String(out)
-    }
+    /// `value` as XML text or attribute content (characters XML cannot carry are dropped).
+    static func escape(_ value: String) -> String { XMLText.escape(value) }
 }
