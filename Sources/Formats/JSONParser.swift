@@ -1,77 +1,5 @@
 import Foundation
 
-/// A JSON value that keeps object members in the order they were written, which
-/// `JSONSerialization` does not: attribute columns must come out in the file's order.
-indirect enum JSONValue {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
-
-    /// The member called `key` of an object.
-    subscript(key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
-    }
-
-    var string: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
-    /// The value as Foundation objects, the shape `JSONSerialization` produces.
-    var foundationObject: Any {
-        switch self {
-        case .null: return NSNull()
-        case .bool(let value): return value
-        case .integer(let value): return Double(value)
-        case .number(let value): return value
-        case .string(let value): return value
-        case .array(let items): return items.map(\.foundationObject)
-        case .object(let members):
-            var dictionary = [String: Any]()
-            for (key, value) in members where dictionary[key] == nil { dictionary[key] = value.foundationObject }
-            return dictionary
-        }
-    }
-
-    /// Compact JSON text of the value, members in order.
-    var jsonText: String {
-        var text = ""
-        append(to: &text)
-        return text
-    }
-
-    func append(to text: inout String) {
-        switch self {
-        case .null: text += "null"
-        case .bool(let value): text += value ? "true" : "false"
-        case .integer(let value): text += String(value)
-        case .number(let value): text += value.isFinite ? "\(value)" : "null"
-        case .string(let value): JSONText.appendString(value, to: &text)
-        case .array(let items):
-            text += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { text += "," }
-                item.append(to: &text)
-            }
-            text += "]"
-        case .object(let members):
-            text += "{"
-            for (index, (key, value)) in members.enumerated() {
-                if index > 0 { text += "," }
-                JSONText.appendString(key, to: &text)
-                text += ":"
-                value.append(to: &text)
-            }
-            text += "}"
-        }
-    }
-}
-
 /// Writing JSON strings.
 public enum JSONText {
     /// Appends attributes as a JSON object, in their order, names as written; non-finite
@@ -134,8 +62,9 @@ public enum JSONText {
 }
 
 /// Why JSON text could not be parsed, with the line and column.
-struct JSONParseError: Error {
-    var message: String
+public struct JSONParseError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes, with a nesting limit so hostile input cannot

@@ -15,7 +15,10 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        // GDAL's WMS and WMTS drivers keep a tile cache in ./gdalwmscache unless told where: a scratch folder, never the checkout.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bando-gdal-cache").path
+        let defaults = ["GDAL_DEFAULT_WMS_CACHE_PATH": scratch]
+        process.environment = ProcessInfo.processInfo.environment.merging(defaults) { _, new in new }.merging(environment) { _, new in new }
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

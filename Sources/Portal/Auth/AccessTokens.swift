@@ -87,9 +87,12 @@ extension Portal {
     /// point at, and the download files. Pages never do (their forms rest on the session and
     /// its CSRF token).
     static func acceptsTokens(_ path: String) -> Bool {
-        path == "/ows" || path == "/wms" || path.hasPrefix("/wmts/") || path == "/ogc" || path.hasPrefix("/ogc/")
+        isAPI(path) || path == "/ows" || path == "/wms" || path.hasPrefix("/wmts/") || path == "/ogc" || path.hasPrefix("/ogc/")
             || path.hasPrefix("/tiles/") || path.hasPrefix("/legend/") || isDownload(path)
     }
+
+    /// Whether `path` is the JSON API's, which takes tokens only and never the session.
+    static func isAPI(_ path: String) -> Bool { path == "/api" || path.hasPrefix("/api/") }
 
     /// Whether `path` is a layer's download file (`/layers/{slug}/download.{format}` or
     /// `/layers/{slug}/versions/{n}/download.{format}`).
@@ -141,7 +144,8 @@ extension Portal {
         switch context.credential {
         case .none: return nil
         case .valid(_, let token):
-            if !token.scopes.contains(.read) {
+            if !token.scopes.contains(.read) && !Self.isAPI(request.path) {
+                // The API's routes each ask for their own scope.
                 (status, message) = (403, "This token has no read scope")
             } else if let seconds = tokenRate.take(token.id) {
                 wait = seconds
@@ -153,7 +157,11 @@ extension Portal {
             (status, message) = (401, "The credentials are not a valid access token of this portal")
         }
         var response: Response
-        if request.path.hasPrefix("/ogc") {
+        if Self.isAPI(request.path) {
+            let code = status == 401 ? "invalid_token" : "rate_limited"
+            response = APIProblem(status: status, code: code, title: status == 401 ? "Unauthorized" : "Too Many Requests",
+                                  detail: message).response
+        } else if request.path.hasPrefix("/ogc") {
             let code = status == 401 ? "Unauthorized" : status == 429 ? "TooManyRequests" : "Forbidden"
             response = FeaturesError(status: status, code: code, description: message).response
         } else if request.path == "/ows" || request.path == "/wms" || request.path.hasPrefix("/wmts/") {

@@ -18,7 +18,7 @@ struct RequestContext: Sendable {
     init(resolving request: Request, in portal: Portal) {
         language = Localizer.negotiate(request)
         credential = Portal.acceptsTokens(request.path) ? portal.lookUpToken(request) : .none
-        if credential == .none {
+        if credential == .none && !Portal.isAPI(request.path) {
             who = SessionBox { portal.lookUpSession(request) }
         } else {
             who = SessionBox { nil }

@@ -7,7 +7,8 @@ extension Portal {
     /// preview of a staged file, the import in the background and its status. Abandoned uploads
     /// of an earlier run are swept here, at start-up. `desk` replaces the portal's own (tests
     /// give one with its own folder, limits and hooks).
-    func registerUploadRoutes(on router: Router, desk given: UploadDesk? = nil) {
+    @discardableResult
+    func registerUploadRoutes(on router: Router, desk given: UploadDesk? = nil) -> UploadDesk {
         let desk = given ?? UploadDesk(dataDirectory: dataDirectory)
         desk.sweep(atStartUp: true)
         metrics.readImportCounts { desk.jobs.counts }
@@ -20,6 +21,7 @@ extension Portal {
         router.post("/uploads/:token/cancel") { [self] request in try cancelUpload(request, desk) }
         router.get("/uploads/:token/status") { [self] request in try importStatusPage(request, desk) }
         router.get("/uploads/:token/status.json") { [self] request in try importStatusJSON(request, desk) }
+        return desk
     }
 
     /// The actor when they may upload data for their own agency (editors and agency admins).

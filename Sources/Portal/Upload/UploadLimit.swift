@@ -22,13 +22,16 @@ extension Portal {
     static let styleFormLimit = 1 << 20
 
     /// The server's body limit for a request head: the route's own, and for a route that takes
-    /// large bodies only with a session cookie — a visitor who is not signed in cannot stream
-    /// megabytes to disk (the handler still checks the session itself).
+    /// large bodies only with a session cookie (the API: with an Authorization header) — a
+    /// visitor who is not signed in cannot stream megabytes to disk (the handler still checks the
+    /// session or token itself).
     public func bodyLimit(_ router: Router) -> @Sendable (HTTPMethod, String, HTTPHeaders) -> Int {
         let small = router.defaultBodyLimit
         return { method, path, headers in
             let limit = router.bodyLimit(method, path)
             guard limit > small else { return limit }
+            // The API takes large bodies only with credentials (the handler checks the token itself).
+            if Portal.isAPI(path) { return headers["Authorization"] == nil ? small : limit }
             let cookies = Cookie.parse(headers.values("Cookie"))
             return (cookies[SessionPolicy.cookieName]?.isEmpty ?? true) ? small : limit
         }
