@@ -14,29 +14,6 @@ final class APIFixture: SeededFixture {
         seeded = try SeededPortal(prefix: "bando-api-", network: "10.17")
     }
 
-    /// A token of `username` as `bando token create` makes it.
-    func token(_ username: String, _ scopes: Set<TokenScope>) throws -> String {
-        let user = try #require(try UserRepository(database).find(username: username))
-        let agency = try #require(try AgencyRepository(database).find(id: user.agencyID))
-        return try AccessTokens.create(database, user: user, agencyCode: agency.code, name: "api-test", scopes: scopes,
-                                       expiresInDays: 1, clientAddress: "test").secret
-    }
-
-    /// The API's answer to `method target` with `token` and a body of `contentType`.
-    func call(_ target: String, method: HTTPMethod = .GET, token: String? = nil, body: [UInt8]? = nil,
-              contentType: String? = nil, headers extra: [(String, String)] = []) throws -> Response {
-        var headers = HTTPHeaders()
-        headers.add("Host", "bando.test")
-        if let token { headers.add("Authorization", "Bearer " + token) }
-        if let contentType { headers.add("Content-Type", contentType) }
-        for (name, value) in extra { headers.add(name, value) }
-        let request = try Request(method: method, target: target, headers: headers, body: body.map(RequestBody.bytes) ?? .none,
-                                  remoteAddress: "127.0.0.1")
-        return try handler(request)
-    }
-
-    func json(_ response: Response) throws -> JSONValue { try JSONValue.parse(Array(response.text.utf8)) }
-
     /// Follows an import until it ends: its last state.
     func finished(_ location: String, token: String) throws -> JSONValue {
         for _ in 0..<300 {
@@ -65,7 +42,7 @@ final class APIFixture: SeededFixture {
         #expect(slugs(anonymous).contains("co-so-y-te"))
         #expect(!slugs(anonymous).contains(Self.hidden))
         #expect(anonymous["total"]?.integerValue == Int64(slugs(anonymous).count))
-        let owner = try api.token("stnmt.viewer", [.read])
+        let owner = try api.apiToken("stnmt.viewer", [.read])
         #expect(slugs(try api.json(api.call("/api/v1/layers?limit=500", token: owner))).contains(Self.hidden))
 
         let paged = try api.json(api.call("/api/v1/layers?limit=1"))
@@ -74,7 +51,7 @@ final class APIFixture: SeededFixture {
         let next = links.first { $0["rel"] == "next" }?["href"]?.string
         #expect(next == "http://bando.test/api/v1/layers?limit=1&offset=1")
 
-        let outsider = try api.token("syt.viewer", [.read])
+        let outsider = try api.apiToken("syt.viewer", [.read])
         for path in ["", "/versions", "/versions/1", "/features"] {
             let refused = try api.call("/api/v1/layers/\(Self.hidden)\(path)", token: outsider)
             let missing = try api.call("/api/v1/layers/khong-co-lop-nay\(path)", token: outsider)
@@ -113,7 +90,7 @@ final class APIFixture: SeededFixture {
         #expect(anonymous.status == 401)
         #expect(anonymous.headers["WWW-Authenticate"]?.contains("Bearer") == true)
         #expect(try api.json(anonymous)["code"] == "unauthenticated")
-        let token = try api.token("stnmt.editor", [.read, .upload])
+        let token = try api.apiToken("stnmt.editor", [.read, .upload])
         let me = try api.json(api.call("/api/v1/me", token: token))
         #expect(me["username"] == "stnmt.editor")
         #expect(me["token"]?["scopes"] == ["read", "upload"])
@@ -126,7 +103,7 @@ final class APIFixture: SeededFixture {
 
     @Test func anUploadBecomesAPendingVersionThatAnotherApproverPublishes() throws {
         let api = try #require(fixture)
-        let editor = try api.token("stnmt.editor", [.read, .upload])
+        let editor = try api.apiToken("stnmt.editor", [.read, .upload])
         // Two stations at a health station of the demo province, so they lie inside it.
         let first = try api.json(api.call("/api/v1/layers/co-so-y-te/features?limit=1"))
         guard case .array(let features)? = first["features"], case .array(let at)? = features.first?["geometry"]?["coordinates"],
@@ -136,7 +113,7 @@ final class APIFixture: SeededFixture {
          {"type":"Feature","properties":{"ten":"Trạm một"},"geometry":{"type":"Point","coordinates":[\(lon),\(lat)]}},
          {"type":"Feature","properties":{"ten":"Trạm hai"},"geometry":{"type":"Point","coordinates":[\(lon),\(lat)]}}]}
         """.utf8)
-        let readOnly = try api.token("stnmt.editor", [.read])
+        let readOnly = try api.apiToken("stnmt.editor", [.read])
         #expect(try api.json(api.call("/api/v1/layers", method: .POST, token: readOnly, body: geojson,
                                       contentType: "application/geo+json"))["code"] == "insufficient_scope")
         #expect(try api.call("/api/v1/layers", method: .POST, body: geojson, contentType: "application/geo+json").status == 401)
@@ -148,7 +125,7 @@ final class APIFixture: SeededFixture {
                                   contentType: "application/geo+json")
         #expect(queued.status == 202)
         let location = try #require(queued.headers["Location"])
-        #expect(try api.call(location, token: try api.token("stnmt.approver", [.read])).status == 404, "only the uploader follows it")
+        #expect(try api.call(location, token: try api.apiToken("stnmt.approver", [.read])).status == 404, "only the uploader follows it")
         let done = try api.finished(location, token: editor)
         #expect(done["state"] == "done", "\(done.jsonText)")
         #expect(done["featureCount"]?.integerValue == 2)
@@ -160,7 +137,7 @@ final class APIFixture: SeededFixture {
 
         let path = "/api/v1/layers/\(slug)/versions/\(number)"
         #expect(try api.call(path + "/publish", method: .POST, token: editor).status == 403, "an editor's token has no approve scope")
-        let approver = try api.token("stnmt.approver", [.read, .approve])
+        let approver = try api.apiToken("stnmt.approver", [.read, .approve])
         let noReason = try api.json(api.call(path + "/reject", method: .POST, token: approver, body: Array("{}".utf8),
                                              contentType: "application/json"))
         #expect(noReason["pointer"] == "/reason")
@@ -173,14 +150,14 @@ final class APIFixture: SeededFixture {
         #expect(try AuditRepository(api.database).entries(AuditFilter(action: "layer.upload"), limit: 20)
             .contains { $0.detail.contains("token=api-test") && $0.username == "stnmt.editor" })
 
-        let outsider = try api.token("syt.approver", [.read, .approve])
+        let outsider = try api.apiToken("syt.approver", [.read, .approve])
         #expect(try api.call(path + "/reject", method: .POST, token: outsider, body: Array("{\"reason\":\"x\"}".utf8),
                              contentType: "application/json").status == 404, "another agency's approver finds nothing")
     }
 
     @Test func aBrokenFileFailsItsImportWithWhatAndWhere() throws {
         let api = try #require(fixture)
-        let editor = try api.token("stnmt.editor", [.read, .upload])
+        let editor = try api.apiToken("stnmt.editor", [.read, .upload])
         let broken = Array("ten,kinh_do,vi_do\nA,106.6,17.4\nB,190,17.4\n".utf8)
         let queued = try api.call("/api/v1/layers?title=Sai", method: .POST, token: editor, body: broken, contentType: "text/csv")
         #expect(queued.status == 202)

@@ -35,23 +35,30 @@ extension Portal {
                 && words.allSatisfy { word in (layer.title + " " + layer.description + " " + layer.slug).lowercased().contains(word) }
         }
         let page = all.dropFirst(offset).prefix(limit)
-        var query = request.queryItems.filter { $0.name != "offset" && $0.name != "limit" }
-        query.append((name: "limit", value: String(limit)))
-        func pageLink(_ at: Int, _ rel: String) -> JSONValue {
-            var items = query
-            items.append((name: "offset", value: String(at)))
-            return Self.apiLink(apiURL(request, Self.apiBase + "/layers?" + Self.queryString(items)), rel: rel)
-        }
-        var links = [pageLink(offset, "self")]
-        if offset + page.count < all.count { links.append(pageLink(offset + page.count, "next")) }
-        if offset > 0 { links.append(pageLink(max(0, offset - limit), "prev")) }
         return apiJSON([
             "total": .int(all.count),
             "offset": .int(offset),
             "limit": .int(limit),
             "layers": .array(page.map { apiLayerSummary(request, $0) }),
-            "links": .array(links),
+            "links": .array(apiPageLinks(request, Self.apiBase + "/layers", offset: offset, limit: limit,
+                                         returned: page.count, total: all.count)),
         ])
+    }
+
+    /// The `self`, `next` and `prev` links of a page of a list at `path`, repeating the request's
+    /// other query parameters.
+    func apiPageLinks(_ request: Request, _ path: String, offset: Int, limit: Int, returned: Int, total: Int) -> [JSONValue] {
+        var query = request.queryItems.filter { $0.name != "offset" && $0.name != "limit" }
+        query.append((name: "limit", value: String(limit)))
+        func pageLink(_ at: Int, _ rel: String) -> JSONValue {
+            var items = query
+            items.append((name: "offset", value: String(at)))
+            return Self.apiLink(apiURL(request, path + "?" + Self.queryString(items)), rel: rel)
+        }
+        var links = [pageLink(offset, "self")]
+        if offset + returned < total { links.append(pageLink(offset + returned, "next")) }
+        if offset > 0 { links.append(pageLink(max(0, offset - limit), "prev")) }
+        return links
     }
 
     /// Query items as `name=value&…`, each percent-encoded.

@@ -8,8 +8,8 @@ import Store
 /// with the username and the token), never the session cookie, so no request of another site can
 /// act through it and its writes need no CSRF token. Each route asks for its token scope — reads
 /// `read` (and the public may read open data without one), uploads `upload`, decisions
-/// `approve` — and then the one access policy, like the page beside it. Errors are problem+json
-/// (`APIProblem`).
+/// `approve`, sharing and the audit log `admin` — and then the one access policy, like the page
+/// beside it. Errors are problem+json (`APIProblem`).
 extension Portal {
     /// Where the API lives.
     static let apiBase = "/api/v1"
@@ -35,6 +35,12 @@ extension Portal {
         router.post(base + "/layers/:slug/versions/:number/reject") { [self] request in
             answeringAPI(request) { try apiDecide(request, publish: false) }
         }
+        router.get(base + "/layers/:slug/grants") { [self] request in answeringAPI(request) { try apiGrantList(request) } }
+        router.get(base + "/layers/:slug/grants/:agency") { [self] request in answeringAPI(request) { try apiGrant(request) } }
+        router.add(.PUT, base + "/layers/:slug/grants/:agency") { [self] request in answeringAPI(request) { try apiPutGrant(request) } }
+        router.add(.DELETE, base + "/layers/:slug/grants/:agency") { [self] request in answeringAPI(request) { try apiDeleteGrant(request) } }
+        router.get(base + "/agencies") { [self] request in answeringAPI(request) { try apiAgencies(request) } }
+        router.get(base + "/audit") { [self] request in answeringAPI(request) { try apiAudit(request) } }
         router.get(base + "/imports/:token") { [self] request in answeringAPI(request) { try apiImport(request, desk) } }
         for method in [HTTPMethod.GET, .POST, .PUT, .DELETE] {
             router.add(method, "/api/*path") { [self] request in answeringAPI(request) { throw APIProblem.notFound } }
@@ -176,6 +182,8 @@ extension Portal {
                 Self.apiLink(base, rel: "self"),
                 Self.apiLink(base + "/me", rel: "me"),
                 Self.apiLink(base + "/layers", rel: "layers"),
+                Self.apiLink(base + "/agencies", rel: "agencies"),
+                Self.apiLink(base + "/audit", rel: "audit"),
                 Self.apiLink(apiURL(request, "/ogc"), rel: "ogc-features", title: "OGC API - Features"),
                 Self.apiLink(apiURL(request, "/ows?SERVICE=WMS&REQUEST=GetCapabilities"), rel: "wms", type: "text/xml", title: "WMS 1.3.0"),
             ],
