@@ -175,6 +175,22 @@ public final class Router: Sendable {
                          headers: ["Allow": methods.joined(separator: ", ")])
     }
 
+    /// Every route's method and pattern, as added, sorted by pattern: for the documents that
+    /// describe a door and the tests that hold them to the router.
+    public var routes: [(method: HTTPMethod, pattern: String)] {
+        state.read { state in
+            var found: [(method: HTTPMethod, pattern: String)] = []
+            func walk(_ node: Node) {
+                for (method, route) in node.handlers { found.append((method, route.pattern)) }
+                for (method, route) in node.catchAll?.handlers ?? [:] { found.append((method, route.pattern)) }
+                for child in node.literals.values { walk(child) }
+                for child in node.parameterChildren.values { walk(child) }
+            }
+            walk(state.root)
+            return found.sorted { ($0.pattern, $0.method.rawValue) < ($1.pattern, $1.method.rawValue) }
+        }
+    }
+
     static func segments(of path: String) -> [Substring] {
         path.split(separator: "/", omittingEmptySubsequences: true)
     }

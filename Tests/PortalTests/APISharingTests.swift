@@ -88,3 +88,70 @@ import Store
         #expect(stnmt?["kind"] == "department" && stnmt?["name"]?.string?.isEmpty == false)
     }
 }
+
+/// The API's OpenAPI definition against the router: every route documented, nothing documented
+/// that is not routed, every `$ref` found inside the document and every path parameter declared.
+@Suite struct APIDefinitionTests {
+    let fixture = APIFixture.shared
+
+    static func members(_ value: JSONValue?) -> [(String, JSONValue)] {
+        if case .object(let members)? = value { return members }
+        return []
+    }
+
+    @Test func theDefinitionDescribesExactlyTheRoutesOfTheAPI() throws {
+        let api = try #require(fixture)
+        let response = try api.call("/api/v1/openapi.json")
+        #expect(response.status == 200)
+        let document = try api.json(response)
+        #expect(document["openapi"] == "3.1.0")
+        #expect(document["servers"]?.jsonText.contains("http://bando.test/api/v1") == true)
+        let methods = Set(["get", "put", "post", "delete"])
+        var documented = Set<String>()
+        for (path, item) in Self.members(document["paths"]) {
+            let pattern = "/api/v1" + (path == "/" ? "" : path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: ""))
+            for (method, operation) in Self.members(item) where methods.contains(method) {
+                documented.insert(method.uppercased() + " " + pattern)
+                // Every {name} of the path is a declared path parameter of the operation.
+                let declared = Set(try Self.parameters(operation, in: document).filter { $0["in"] == "path" }.compactMap { $0["name"]?.string })
+                let named = Set(path.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}").first.map(String.init) })
+                #expect(declared == named, "\(method) \(path): path parameters \(declared) for \(named)")
+            }
+        }
+        let routed = Set(api.seeded.router.routes.filter { $0.pattern == "/api/v1" || $0.pattern.hasPrefix("/api/v1/") }
+            .map { "\($0.method.rawValue) \($0.pattern)" })
+        #expect(documented == routed, "documented but not routed: \(documented.subtracting(routed)); routed but not documented: \(routed.subtracting(documented))")
+
+        var references: [String] = []
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .object(let members):
+                for (name, member) in members {
+                    if name == "$ref", let target = member.string { references.append(target) } else { collect(member) }
+                }
+            case .array(let items): items.forEach(collect)
+            default: break
+            }
+        }
+        collect(document)
+        #expect(references.count > 50)
+        for reference in Set(references) {
+            #expect(reference.hasPrefix("#/"), "\(reference) stays inside the document")
+            #expect(Self.resolve(reference, in: document) != nil, "\(reference) resolves")
+        }
+    }
+
+    static func resolve(_ reference: String, in document: JSONValue) -> JSONValue? {
+        var value: JSONValue? = document
+        for part in reference.dropFirst(2).split(separator: "/") { value = value?[String(part)] }
+        return value
+    }
+
+    static func parameters(_ operation: JSONValue, in document: JSONValue) throws -> [JSONValue] {
+        guard case .array(let items)? = operation["parameters"] else { return [] }
+        return try items.map { item in
+            guard let reference = item["$ref"]?.string else { return item }
+            return try #require(resolve(reference, in: document))
+        }
+    }
+}

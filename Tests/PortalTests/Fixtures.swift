@@ -68,6 +68,7 @@ struct SeededPortal: Sendable {
     let folder: String
     let database: SpatialDatabase
     let portal: Portal
+    let router: Router
     let handler: Handler
     let accounts: [DemoSeeder.Account]
     /// The password of every seeded account.
@@ -86,7 +87,8 @@ struct SeededPortal: Sendable {
         try Migrator(directory: resources.migrations).migrate(database)
         accounts = try DemoSeeder(database: database).seed(password: password)
         portal = try Portal(database: database, resources: resources, dataDirectory: folder + "/data")
-        handler = portal.makeRouter().handler
+        router = portal.makeRouter()
+        handler = router.handler
     }
 }
 

@@ -17,6 +17,12 @@ extension Portal {
     func registerAPIRoutes(on router: Router, desk: UploadDesk) {
         let base = Self.apiBase
         router.get(base) { [self] request in answeringAPI(request) { try apiIndex(request) } }
+        router.get(base + "/openapi.json") { [self] request in
+            answeringAPI(request) {
+                _ = try apiReader(request)
+                return apiJSON(APIOpenAPI.document(base: apiURL(request, Self.apiBase)))
+            }
+        }
         router.get(base + "/me") { [self] request in answeringAPI(request) { try apiMe(request) } }
         router.get(base + "/layers") { [self] request in answeringAPI(request) { try apiLayers(request) } }
         router.post(base + "/layers", maxBody: uploadBodyLimit) { [self] request in
@@ -41,7 +47,7 @@ extension Portal {
         router.add(.DELETE, base + "/layers/:slug/grants/:agency") { [self] request in answeringAPI(request) { try apiDeleteGrant(request) } }
         router.get(base + "/agencies") { [self] request in answeringAPI(request) { try apiAgencies(request) } }
         router.get(base + "/audit") { [self] request in answeringAPI(request) { try apiAudit(request) } }
-        router.get(base + "/imports/:token") { [self] request in answeringAPI(request) { try apiImport(request, desk) } }
+        router.get(base + "/imports/:id") { [self] request in answeringAPI(request) { try apiImport(request, desk) } }
         for method in [HTTPMethod.GET, .POST, .PUT, .DELETE] {
             router.add(method, "/api/*path") { [self] request in answeringAPI(request) { throw APIProblem.notFound } }
         }
@@ -180,6 +186,8 @@ extension Portal {
             "version": "1",
             "links": [
                 Self.apiLink(base, rel: "self"),
+                Self.apiLink(base + "/openapi.json", rel: "service-desc", type: "application/vnd.oai.openapi+json;version=3.1",
+                             title: "OpenAPI 3.1"),
                 Self.apiLink(base + "/me", rel: "me"),
                 Self.apiLink(base + "/layers", rel: "layers"),
                 Self.apiLink(base + "/agencies", rel: "agencies"),

@@ -5,7 +5,7 @@ import Store
 
 /// The API's writes of data: an upload becomes a pending version through the same staging,
 /// quotas, import queue and validation as the upload form, and is followed at
-/// `/api/v1/imports/{token}`; an approver publishes or rejects it as on the review page — never
+/// `/api/v1/imports/{id}`; an approver publishes or rejects it as on the review page — never
 /// their own work.
 extension Portal {
     /// The media types a raw upload body may carry, and the file name each is staged under.
@@ -125,7 +125,7 @@ extension Portal {
         return (MultipartPart(name: "file", filename: name, contentType: mediaType, body: request.body), fields)
     }
 
-    /// `GET /api/v1/imports/{token}`: where an upload's import stands — `queued`, `running`
+    /// `GET /api/v1/imports/{id}`: where an upload's import stands — `queued`, `running`
     /// (features written of total), `done` (the pending version) or `failed` (why, where, in the
     /// request's language). Only the uploader sees it.
     func apiImport(_ request: Request, _ desk: UploadDesk) throws -> Response {
@@ -133,7 +133,7 @@ extension Portal {
             throw APIProblem.unauthenticated
         }
         guard token.scopes.contains(.upload) || token.scopes.contains(.read) else { throw APIProblem.insufficientScope(TokenScope.upload.rawValue) }
-        let key = request.parameters["token"] ?? ""
+        let key = request.parameters["id"] ?? ""
         guard UploadStaging.isWellFormed(key), let job = desk.jobs.job(key), job.ownerUserID == actor.userID else {
             throw APIProblem.notFound
         }
