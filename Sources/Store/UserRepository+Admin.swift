@@ -10,7 +10,8 @@ public struct UserListing: Sendable, Equatable {
 }
 
 extension UserRepository {
-    /// Every user with their agency (or only those of `agencyID`), by agency code then username.
+    /// Every person's account with their agency (or only those of `agencyID`), by agency code then
+    /// username; the accounts of other systems are listed on their own screen.
     public func listing(agencyID: Int64?) throws(StoreError) -> [UserListing] {
         try database.read { db in
             let columns = Self.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }
@@ -18,10 +19,11 @@ extension UserRepository {
             var sql = """
                 SELECT \(columns), u.last_login_at, a.code AS agency_code, a.name AS agency_name
                 FROM users u JOIN agencies a ON a.id = u.agency_id
+                WHERE u.id NOT IN (SELECT user_id FROM service_accounts)
                 """
             var arguments = StatementArguments()
             if let agencyID {
-                sql += " WHERE u.agency_id = ?"
+                sql += " AND u.agency_id = ?"
                 arguments += [agencyID]
             }
             sql += " ORDER BY a.code, u.username"

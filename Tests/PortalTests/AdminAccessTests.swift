@@ -26,6 +26,7 @@ import Store
         // Central sign-in is off in the fixture: its settings are the sysadmin's alone, and
         // agency admins find its requests only while it is on.
         ("/admin/sso", ["sysadmin"]),
+        ("/admin/services", ["sysadmin"]),
     ]
 
     /// Everyone who asks: nil is the public.
@@ -75,6 +76,8 @@ import Store
             ("stnmt.admin", "/admin/sso", [("enabled", "0"), ("scope", "openid"), ("issuer", "https://evil.example/")]),
             ("stnmt.approver", "/admin/sso/requests/1/approve", [("agency", "stnmt"), ("role", "viewer")]),
             ("stnmt.viewer", "/admin/sso/requests/1/refuse", [("reason", "x")]),
+            ("stnmt.admin", "/admin/services", [("username", "x-service-made"), ("display_name", "X"), ("agency", "stnmt"), ("scope", "read")]),
+            ("syt.admin", "/admin/services/x-service-made/tokens", [("name", "X"), ("scope", "read")]),
         ]
         for (actor, target, form) in attempts {
             var browser = try Browser.signedIn(demo, actor)
@@ -83,6 +86,7 @@ import Store
         }
         #expect(try AdminSupport.user(demo, victim.username) == victim, "the user is unchanged")
         #expect(try AdminSupport.user(demo, "x-viewer-made") == nil)
+        #expect(try AdminSupport.user(demo, "x-service-made") == nil)
         #expect(try AgencyRepository(demo.database).find(code: "x-admin-made") == nil)
         #expect(try AgencyRepository(demo.database).find(code: "syt")?.disabled == false)
         let layer = try LayerRepository(demo.database).findForAccess(slug: slug, agencyID: nil)
@@ -106,6 +110,7 @@ import Store
             ("stnmt.admin", "/admin/agencies/stnmt/users/\(victim.username)/password", [("password", "Mat-khau-moi-2025")]),
             ("stnmt.admin", "/admin/agencies/stnmt/layers/\(slug)/visibility", [("visibility", "shared")]),
             ("stnmt.admin", "/admin/agencies/stnmt/layers/\(slug)/grants", [("agency", "syt"), ("permission", "view"), ("reason", "x")]),
+            ("sysadmin", "/admin/services", [("username", code + "-svc"), ("display_name", "X"), ("agency", "stnmt"), ("scope", "read")]),
         ]
         for (actor, target, form) in attempts {
             var browser = try Browser.signedIn(demo, actor)
@@ -122,6 +127,7 @@ import Store
         #expect(try AdminSupport.user(demo, victim.username) == victim)
         #expect(try LayerRepository(demo.database).findForAccess(slug: slug, agencyID: nil)?.layer.visibility == .private)
         #expect(try AdminSupport.entries(demo, target: victim.username).isEmpty)
+        #expect(try AdminSupport.user(demo, code + "-svc") == nil)
     }
 
     @Test func adminScreensAreNotListedInTheAuditLog() throws {

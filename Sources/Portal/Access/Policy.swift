@@ -65,6 +65,8 @@ public enum AdminAction: Sendable, Equatable {
     case listAllLayers
     /// Configure sign-in with the province's central accounts (OpenID Connect).
     case configureSignIn
+    /// Make, disable and give tokens to the accounts of other systems.
+    case manageServices
 }
 
 /// The one access policy of Bando. Every handler asks it; none decides on its own. Deny by default.
@@ -109,7 +111,7 @@ public enum Policy {
         guard let actor else { return false }
         if actor.role == .sysadmin { return true }
         switch action {
-        case .manageAgencies, .listAllLayers, .configureSignIn:
+        case .manageAgencies, .listAllLayers, .configureSignIn, .manageServices:
             return false
         case .manageUsers(let agencyID):
             return actor.role == .admin && actor.agencyID == agencyID

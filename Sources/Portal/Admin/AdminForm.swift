@@ -116,7 +116,7 @@ extension Portal {
         "agency_created", "agency_renamed", "agency_moved", "agency_disabled", "agency_enabled", "admin_appointed",
         "user_created", "user_disabled", "user_enabled", "user_role", "user_password_reset",
         "layer_visibility", "grant_created", "grant_revoked", "sso_saved", "sso_approved", "sso_refused",
-        "transfer_accepted", "transfer_declined",
+        "transfer_accepted", "transfer_declined", "token_revoked", "service_disabled", "service_enabled",
     ]
 
     /// Runs a store insert; false when the store refused it as a duplicate (another request

@@ -27,6 +27,9 @@ extension Portal {
         if Policy.can(actor, .readAudit(agencyID: nil)) || Policy.can(actor, .readAudit(agencyID: actor.agencyID)) {
             add("/admin/audit", "admin_audit_title", "admin_audit_hint")
         }
+        if Policy.can(actor, .manageServices) {
+            add("/admin/services", "service_title", "service_hint")
+        }
         if Policy.can(actor, .configureSignIn) {
             add("/admin/sso", "sso_admin_title", "sso_admin_hint")
         } else if SSOSettings.load(settings).enabled, Policy.can(actor, .manageUsers(agencyID: actor.agencyID)) {

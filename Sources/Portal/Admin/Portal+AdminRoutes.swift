@@ -39,6 +39,13 @@ extension Portal {
         router.post("/admin/sso/requests/:id/approve") { [self] request in try approveAccessRequest(request) }
         router.post("/admin/sso/requests/:id/refuse") { [self] request in try refuseAccessRequest(request) }
 
+        router.get("/admin/services") { [self] request in try servicesPage(request) }
+        router.post("/admin/services") { [self] request in try createService(request) }
+        router.post("/admin/services/:username/tokens") { [self] request in try createServiceToken(request) }
+        router.post("/admin/services/:username/tokens/:id/revoke") { [self] request in try revokeServiceToken(request) }
+        router.post("/admin/services/:username/disable") { [self] request in try setServiceDisabled(request, true) }
+        router.post("/admin/services/:username/enable") { [self] request in try setServiceDisabled(request, false) }
+
         router.get("/admin/audit") { [self] request in try auditPage(request) }
         router.get("/admin/audit.csv") { [self] request in try auditCSV(request) }
     }

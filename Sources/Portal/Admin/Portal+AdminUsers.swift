@@ -41,7 +41,7 @@ extension Portal {
     /// them; otherwise 404.
     func targetUser(_ request: Request, _ actor: Actor, _ agency: Agency) throws -> User {
         guard let username = request.parameters["username"], let user = try users.find(username: username),
-              user.agencyID == agency.id, mayChange(actor, user) else {
+              user.agencyID == agency.id, mayChange(actor, user), try !ServiceAccountRepository(database).isService(userID: user.id) else {
             throw Self.adminNotFound
         }
         return user

@@ -33,7 +33,7 @@ extension Portal {
         let language = Localizer.language(for: request)
         let sharedWithMe = try layers.listVisible(to: Policy.listingScope(actor)).filter { $0.agencyID != actor.agencyID && $0.visibility == .shared }
         let agency = try agencies.find(id: actor.agencyID)
-        let tokens = try tokenRows(actor, language)
+        let tokens = try tokenRows(userID: actor.userID, language)
         return page("profile", request, title: localizer.text("profile_title", language), status: status, [
             "csrf": csrfToken(request).token,
             "me": ["username": actor.username, "name": actor.displayName, "agency": agency?.name ?? "",
@@ -97,9 +97,9 @@ struct RedirectToLogin: Error {
 
 extension Portal {
     /// The rows of the profile's token table: name, scopes, dates, state, and whether it may be revoked.
-    func tokenRows(_ actor: Actor, _ language: Language) throws -> [[String: Any]] {
+    func tokenRows(userID: Int64, _ language: Language) throws -> [[String: Any]] {
         let now = Date()
-        return try AccessTokenRepository(database).list(userID: actor.userID).map { token in
+        return try AccessTokenRepository(database).list(userID: userID).map { token in
             let state = token.revokedAt != nil ? "token_state_revoked" : token.isUsable(at: now) ? "token_state_active" : "token_state_expired"
             return ["id": String(token.id), "name": token.name, "scopes": TokenScope.text(token.scopes),
                     "created": DisplayTime.local(token.createdAt),
