@@ -27,6 +27,11 @@ public indirect enum JSONValue: Sendable, Equatable {
         .object(members.compactMap { key, value in value.map { (key, $0) } })
     }
 
+    /// An object of `members` in the order of their names.
+    public static func sorted(_ members: [String: JSONValue]) -> JSONValue {
+        .object(members.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
     /// A string, or null.
     public static func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 

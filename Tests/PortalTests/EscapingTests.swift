@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import HTTP
 @testable import Portal
@@ -65,7 +66,7 @@ import Testing
                 #expect(!page.contains(character + Self.mark), "\(target) carries \(character) + U+0301 unescaped")
             }
         }
-        let island = Portal.scriptJSON(["title": "</script>\(Self.mark)<\(Self.mark)"])
+        let island = Portal.scriptJSON(["title": .string("</script>\(Self.mark)<\(Self.mark)")])
         #expect(!island.contains("<") && !island.contains(">"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 import Geometry
 import HTTP
 import Store
@@ -67,17 +68,12 @@ enum Identify {
     }
 
     static func validObject(_ text: String?) -> String {
-        guard let text, (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any] else { return "{}" }
+        guard let text, case .object? = try? JSONValue.parse(Array(text.utf8)) else { return "{}" }
         return text
     }
 
     /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes]) else {
-            return "\"\""
-        }
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-    }
+    static func quoted(_ text: String) -> String { JSONValue.string(text).jsonText }
 }
 
 extension Portal {

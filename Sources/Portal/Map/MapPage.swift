@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 import HTTP
 import Store
 
@@ -11,7 +12,7 @@ extension Portal {
         let visible = try layers.listVisible(to: scope(for: request))
         let states = try layers.mapStates(layerIDs: visible.map(\.id))
         var sectors: [[String: Any]] = []
-        var island: [[String: Any]] = []
+        var island: [JSONValue] = []
         var currentSector: String?
         var rows: [[String: Any]] = []
         func closeSector() {
@@ -35,22 +36,22 @@ extension Portal {
                 "multi_rule": labels.count > 1,
                 "has_extent": layer.extent != nil,
             ])
-            var entry: [String: Any] = ["slug": layer.slug, "title": layer.title,
-                                        "kind": layer.geometryKind?.rawValue ?? "mixed"]
-            if let (west, south, east, north) = layer.extent { entry["bounds"] = [west, south, east, north] }
-            island.append(entry)
+            island.append(.members([
+                ("slug", .string(layer.slug)), ("title", .string(layer.title)), ("kind", .string(layer.geometryKind?.rawValue ?? "mixed")),
+                ("bounds", layer.extent.map { west, south, east, north in [.number(west), .number(south), .number(east), .number(north)] }),
+            ]))
         }
         closeSector()
 
-        var config: [String: Any] = ["strings": mapStrings(language)]
+        var config: [(String, JSONValue)] = [("strings", .sorted(mapStrings(language).mapValues(JSONValue.string)))]
         if let province = try? AdminUnitRepository(database).currentExtent(level: "province") {
-            config["bounds"] = [province.minX, province.minY, province.maxX, province.maxY]
+            config.append(("bounds", [.number(province.minX), .number(province.minY), .number(province.maxX), .number(province.maxY)]))
         }
         return page("map", request, title: localizer.text("map_title", language), [
             "sectors": sectors,
             "has_layers": !island.isEmpty,
-            "layers_json": Self.scriptJSON(island),
-            "config_json": Self.scriptJSON(config),
+            "layers_json": Self.scriptJSON(.array(island)),
+            "config_json": Self.scriptJSON(.object(config)),
         ])
     }
 
@@ -66,12 +67,9 @@ extension Portal {
 
     /// JSON for a `<script type="application/json">` island: `<`, `>`, `&` and the line
     /// separators escaped as \u sequences, so no text can close the script element.
-    static func scriptJSON(_ value: Any) -> String {
-        guard JSONSerialization.isValidJSONObject(value),
-              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return "null" }
+    static func scriptJSON(_ value: JSONValue) -> String {
         var out = ""
-        for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
+        for scalar in value.jsonText.unicodeScalars {
             switch scalar {
             case "<": out += "\\u003c"
             case ">": out += "\\u003e"

@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 import HTTP
 
 extension Portal {
@@ -6,12 +7,11 @@ extension Portal {
     /// and state only to loopback and the sysadmin (they tell an attacker what to try).
     func health(_ request: Request) -> Response {
         let database = self.database.health()
-        var body: [String: Any] = ["status": database["state"] == "ok" ? "ok" : "degraded"]
+        var body: [String: JSONValue] = ["status": database["state"] == "ok" ? "ok" : "degraded"]
         if AddressRange.any(AddressRange.loopback, contains: request.peerAddress) || signedIn(request)?.actor.role == .sysadmin {
-            body["database"] = database
+            body["database"] = .sorted(database.mapValues(JSONValue.string))
         }
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)
-        var response = Response.json(Array(data), status: database["state"] == "ok" ? 200 : 503)
+        var response = Response.json(JSONValue.sorted(body).jsonBytes, status: database["state"] == "ok" ? 200 : 503)
         response.headers["Cache-Control"] = "no-store"
         return response
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 import HTTP
 import Store
 
@@ -99,7 +100,6 @@ extension Portal {
 
     /// A small JSON object of strings.
     static func jsonReply(_ object: [String: String], status: Int = 200) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return .json(Array(data), status: status)
+        .json(JSONValue.sorted(object.mapValues(JSONValue.string)).jsonBytes, status: status)
     }
 }

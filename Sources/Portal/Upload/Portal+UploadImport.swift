@@ -115,28 +115,27 @@ extension Portal {
     func importStatusJSON(_ request: Request, _ desk: UploadDesk) throws -> Response {
         let (_, _, _, job) = try ownedUpload(request, desk)
         guard let job else { return Self.statusReply(["state": "staged"]) }
-        var object: [String: Any] = ["state": job.state.name, "written": 0, "total": 0]
+        var object: [String: JSONValue] = ["state": .string(job.state.name), "written": 0, "total": 0]
         switch job.state {
         case .queued:
             break
         case .running(let written, let total):
-            object["written"] = written
-            object["total"] = total
+            object["written"] = .int(written)
+            object["total"] = .int(total)
         case .done(let outcome):
-            object["written"] = outcome.featureCount
-            object["total"] = outcome.featureCount
-            object["layer"] = outcome.layerSlug
-            object["version"] = outcome.versionNumber
-            object["features"] = outcome.featureCount
+            object["written"] = .int(outcome.featureCount)
+            object["total"] = .int(outcome.featureCount)
+            object["layer"] = .string(outcome.layerSlug)
+            object["version"] = .int(outcome.versionNumber)
+            object["features"] = .int(outcome.featureCount)
         case .failed(let error):
-            object["message"] = Self.message(error, localizer, Localizer.language(for: request))
+            object["message"] = .string(Self.message(error, localizer, Localizer.language(for: request)))
         }
         return Self.statusReply(object)
     }
 
-    static func statusReply(_ object: [String: Any]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        var response = Response.json(Array(data))
+    static func statusReply(_ object: [String: JSONValue]) -> Response {
+        var response = Response.json(JSONValue.sorted(object).jsonBytes)
         response.headers["Cache-Control"] = "no-store"
         return response
     }
