@@ -10,8 +10,11 @@
 # serves as WMS on 127.0.0.1:18095. Both draw every line at 1.5 px, anti-aliased, 256 px PNG.
 # wrk then cycles through the same 200 GetMap requests (EPSG:3857 boxes of the tiles z 9–14
 # over the province, both layers in one image) against each. Prints requests/s of each and the ratio.
-# OGC API – Features items (limit=100) are measured for bando alone; its peers (pygeoapi, QGIS
-# Server) are not installed by this script.
+# OGC API – Features items (limit=100, the health stations) against pygeoapi 0.21 (PyPI, the last
+# release for Debian 12's Python 3.11) under gunicorn, one sync worker, reading the same features
+# from a SpatiaLite copy with its SQLiteGPKG provider; both answer GeoJSON, sizes printed. The
+# pygeoapi environment is made once in ~/.cache/bando/pygeoapi-venv (PYGEOAPI_VENV). QGIS Server
+# is not installed by this script.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,12 +23,14 @@ export CONNECTIONS="${CONNECTIONS:-1}"
 export THREADS="${THREADS:-$(( CONNECTIONS < 2 ? 1 : 2 ))}"
 BANDO_PORT=18094
 PEER_PORT=18095
+FEATURES_PORT=18096
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/bando-bench-ogc.XXXXXX")"
 BANDO_PID=""
 PEER_PID=""
+FEATURES_PID=""
 
 source bench/lib.sh
-trap 'stop_all "$BANDO_PID" "$PEER_PID"; rm -rf "$TMP"' EXIT
+trap 'stop_all "$BANDO_PID" "$PEER_PID" "$FEATURES_PID"; rm -rf "$TMP"' EXIT
 need_tools wrk curl python3 gdal-bin lighttpd sqlite3
 if [[ ! -x /usr/lib/cgi-bin/mapserv ]]; then
     echo "installing cgi-mapserver" >&2
@@ -45,7 +50,7 @@ BANDO_PID=$!
 wait_for "http://127.0.0.1:$BANDO_PORT/healthz"
 
 # The same features for the peer: the published versions, as bando exports them.
-for layer in mang-luoi-giao-thong song-suoi; do
+for layer in mang-luoi-giao-thong song-suoi co-so-y-te; do
     .build/release/bando export --db "$TMP/bench.sqlite" --layer "$layer" -o "$TMP/$layer.geojson" >&2
     ogr2ogr -f SQLite -dsco SPATIALITE=YES -update -append -nln "${layer//-/_}" "$TMP/peer.sqlite" "$TMP/$layer.geojson" 2>/dev/null \
         || ogr2ogr -f SQLite -dsco SPATIALITE=YES -nln "${layer//-/_}" "$TMP/peer.sqlite" "$TMP/$layer.geojson"
@@ -163,14 +168,67 @@ if [[ -n "${KEEP:-}" ]]; then cp "$TMP/bando.png" "$KEEP/ogc-bando.png"; cp "$TM
 read -r bando_rps bando_lat < <(measure "http://127.0.0.1:$BANDO_PORT" "$TMP/bando.lua")
 read -r peer_rps peer_lat < <(measure "http://127.0.0.1:$PEER_PORT" "$TMP/peer.lua")
 
-# OGC API – Features: pages of 100 items of the health stations, cycling through the offsets.
+# OGC API – Features: pages of 100 items of the health stations, cycling through the offsets,
+# from bando and from pygeoapi on the same features.
+venv="${PYGEOAPI_VENV:-$HOME/.cache/bando/pygeoapi-venv}"
+want="pygeoapi==0.21.0 gunicorn==27.0.1"
+if [[ ! -x "$venv/bin/gunicorn" || "$(cat "$venv/.bando-installed" 2>/dev/null)" != "$want" ]]; then
+    echo "installing $want into $venv" >&2
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv"
+    # shellcheck disable=SC2086
+    "$venv/bin/pip" install -q --disable-pip-version-check $want >&2
+    echo "$want" >"$venv/.bando-installed"
+fi
+cat >"$TMP/pygeoapi.yml" <<YAML
+server:
+  bind: {host: 127.0.0.1, port: $FEATURES_PORT}
+  url: http://127.0.0.1:$FEATURES_PORT
+  mimetype: application/json; charset=UTF-8
+  encoding: utf-8
+  languages: [en-US]
+  limits: {default_items: 100, max_items: 1000}
+  map: {url: "http://127.0.0.1/{z}/{x}/{y}.png", attribution: none}
+logging: {level: ERROR}
+metadata:
+  identification: {title: bench, description: bench, keywords: [bench], keywords_type: theme, terms_of_service: none, url: "http://127.0.0.1"}
+  license: {name: CC-BY 4.0, url: "https://creativecommons.org/licenses/by/4.0/"}
+  provider: {name: bench, url: "http://127.0.0.1"}
+  contact: {name: bench, position: bench, address: x, city: x, stateorprovince: x, postalcode: x, country: VN, phone: x, fax: x,
+            email: bench@example.org, url: "http://127.0.0.1", hours: x, instructions: x, role: pointOfContact}
+resources:
+  co-so-y-te:
+    type: collection
+    title: co-so-y-te
+    description: health stations
+    keywords: [health]
+    extents:
+      spatial: {bbox: [105.8, 21.0, 107.1, 21.7], crs: "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}
+    providers:
+      - {type: feature, name: SQLiteGPKG, data: "$TMP/peer.sqlite", id_field: ogc_fid, table: co_so_y_te}
+YAML
+export PYGEOAPI_CONFIG="$TMP/pygeoapi.yml" PYGEOAPI_OPENAPI="$TMP/pygeoapi-openapi.yml"
+"$venv/bin/pygeoapi" openapi generate "$PYGEOAPI_CONFIG" --output-file "$PYGEOAPI_OPENAPI" >&2
+"$venv/bin/gunicorn" -w 1 -b "127.0.0.1:$FEATURES_PORT" pygeoapi.flask_app:APP >"$TMP/pygeoapi.log" 2>&1 &
+FEATURES_PID=$!
+wait_for "http://127.0.0.1:$FEATURES_PORT/conformance"
+
 for offset in 0 100 200; do echo "/ogc/collections/co-so-y-te/items?limit=100&offset=$offset"; done >"$TMP/items-paths.txt"
+for offset in 0 100 200; do echo "/collections/co-so-y-te/items?limit=100&offset=$offset&f=json"; done >"$TMP/pygeoapi-paths.txt"
 write_wrk_script "$TMP/items-paths.txt" "$TMP/items.lua"
+write_wrk_script "$TMP/pygeoapi-paths.txt" "$TMP/pygeoapi.lua"
+items_bytes="$(curl -s "http://127.0.0.1:$BANDO_PORT$(head -1 "$TMP/items-paths.txt")" | wc -c)"
+pygeoapi_bytes="$(curl -s "http://127.0.0.1:$FEATURES_PORT$(head -1 "$TMP/pygeoapi-paths.txt")" | wc -c)"
+pygeoapi_count="$(curl -s "http://127.0.0.1:$FEATURES_PORT$(head -1 "$TMP/pygeoapi-paths.txt")" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["features"]))')"
+[[ "$pygeoapi_count" == 100 ]] || { echo "pygeoapi answered $pygeoapi_count features, not 100" >&2; exit 1; }
 read -r items_rps items_lat < <(measure "http://127.0.0.1:$BANDO_PORT" "$TMP/items.lua")
+read -r pygeoapi_rps pygeoapi_lat < <(measure "http://127.0.0.1:$FEATURES_PORT" "$TMP/pygeoapi.lua")
 
 echo
 printf '%-44s %12s %12s\n' "door (wrk -c$CONNECTIONS, ${SECS}s)" "req/s" "latency"
 printf '%-44s %12s %12s\n' "WMS GetMap 256 px, bando" "$bando_rps" "$bando_lat"
 printf '%-44s %12s %12s\n' "WMS GetMap 256 px, MapServer 8 (FastCGI)" "$peer_rps" "$peer_lat"
 printf '%-44s %12s\n' "bando / MapServer" "$(python3 -c "print(f'{$bando_rps / max($peer_rps, 1e-9):.1f}x')")"
-printf '%-44s %12s %12s\n' "OGC API items limit=100, bando" "$items_rps" "$items_lat"
+printf '%-44s %12s %12s\n' "OGC API items limit=100, bando ($items_bytes B)" "$items_rps" "$items_lat"
+printf '%-44s %12s %12s\n' "OGC API items limit=100, pygeoapi ($pygeoapi_bytes B)" "$pygeoapi_rps" "$pygeoapi_lat"
+printf '%-44s %12s\n' "bando / pygeoapi" "$(python3 -c "print(f'{$items_rps / max($pygeoapi_rps, 1e-9):.1f}x')")"

@@ -111,6 +111,14 @@ public struct VersionRepository: Sendable {
     }
 
     /// Every version of a layer, newest first.
+    /// The id of every version, and of the published ones.
+    public func versionIDs() throws(StoreError) -> (all: Set<Int64>, published: Set<Int64>) {
+        try database.read { db in
+            (Set(try Int64.fetchAll(db, sql: "SELECT id FROM layer_versions")),
+             Set(try Int64.fetchAll(db, sql: "SELECT published_version_id FROM layers WHERE published_version_id IS NOT NULL")))
+        }
+    }
+
     public func history(layerID: Int64) throws(StoreError) -> [VersionRecord] {
         try database.read { db in
             try Row.fetchAll(db, sql: "\(Self.select) WHERE v.layer_id = ? AND v.import_state IS NULL ORDER BY v.number DESC", arguments: [layerID])

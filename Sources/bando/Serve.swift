@@ -119,6 +119,7 @@ struct Serve: ParsableCommand {
             let bound = try server.start()
             portal.metrics.readServerLoad { server.load }
             portal.prepareLargeMaps()
+            portal.pruneExports()
             if let schedule {
                 ScheduledBackups(database: db, directory: schedule.directory, interval: schedule.hours * 3600,
                                  keep: schedule.keep, logger: logger).start()

@@ -119,3 +119,45 @@ enum ExportSupport {
         #expect(cache.writeCount == 1, "the file on disk serves again")
     }
 }
+
+/// The download folder keeps what downloads still need.
+@Suite struct ExportPruneTests {
+    @Test func filesOfGoneOrLongUnpublishedVersionsAndOldPiecesAreRemoved() throws {
+        let folder = try ExportSupport.folder(); defer { try? FileManager.default.removeItem(atPath: folder) }
+        let cache = ExportCache(directory: folder)
+        let now = Date()
+        let old = now.addingTimeInterval(-2 * ExportCache.unpublishedAge)
+        let files: [(String, Date)] = [
+            ("7-70-v3-20261201.geojson", old),      // published: kept however old
+            ("7-69-v2-20261120.zip", old),          // superseded long ago: removed
+            ("7-71-v4-20261205.csv", now),          // pending, written just now: kept
+            ("8-99-v1-20261101.kml", now),          // its version is gone: removed
+            (".7-70-v3-20261201.gpkg.AB12.part", old),   // a killed writer's piece: removed
+            (".7-71-v4-20261205.gpkg.CD34.part", now),   // a writer at work: kept
+            ("notes.txt", old),                     // not ours: kept
+        ]
+        for (name, written) in files {
+            let path = folder + "/" + name
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
+            try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: path)
+        }
+        let removed = cache.prune(existing: [69, 70, 71], published: [70], now: now)
+        #expect(removed == [".7-70-v3-20261201.gpkg.AB12.part", "7-69-v2-20261120.zip", "8-99-v1-20261101.kml"])
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder))
+                == ["7-70-v3-20261201.geojson", "7-71-v4-20261205.csv", ".7-71-v4-20261205.gpkg.CD34.part", "notes.txt"])
+    }
+
+    @Test func pruningAgainstTheDatabaseKeepsThePublishedFile() throws {
+        let table = try #require(TableFixture.shared)
+        let slug = try ExportSupport.layer(table)
+        let layerID = try TableSupport.layerID(table, slug)
+        let version = try #require(try VersionRepository(table.database).find(layerID: layerID, number: 1))
+        let folder = try ExportSupport.folder(); defer { try? FileManager.default.removeItem(atPath: folder) }
+        let cache = ExportCache(directory: folder)
+        let path = try cache.file(for: version, slug: slug, database: table.database)
+        let stray = folder + "/1-999999-v1-20200101.geojson"
+        #expect(FileManager.default.createFile(atPath: stray, contents: Data("{}".utf8)))
+        #expect(cache.prune(table.database) == ["1-999999-v1-20200101.geojson"])
+        #expect(FileManager.default.fileExists(atPath: path), "the version's own file stays")
+    }
+}

@@ -3,6 +3,13 @@ import HTTP
 import Store
 
 extension Portal {
+    /// Removes the download files no version needs any more (`ExportCache.prune`); `bando serve`
+    /// calls it once it listens.
+    public func pruneExports() {
+        let removed = tables.exports.prune(database)
+        if !removed.isEmpty { logger.info("removed \(removed.count) download files no version needs") }
+    }
+
     /// `/layers/{slug}/download.{format}`: the published version, for those who may download it.
     func downloadPublished(_ request: Request, _ format: LayerExport.Format) throws -> Response {
         let (layer, version) = try authorizedVersion(request.parameters["slug"] ?? "", number: nil, request, published: .download)
