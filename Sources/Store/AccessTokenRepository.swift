@@ -93,9 +93,24 @@ public struct AccessTokenRepository: Sendable {
         }
     }
 
-    /// The usable token with this hash, its user and agency enabled; nil otherwise.
+    /// The usable token with this hash, its user and agency enabled; nil otherwise. Kept in
+    /// memory until a commit changes tokens, users or agencies, so a request through a token
+    /// reads the database only after such a change.
     public func findActive(tokenHash: String, at now: Date = Date()) throws(StoreError) -> ActiveToken? {
-        let found = try database.read { db -> ActiveToken? in
+        let found: ActiveToken?
+        if let kept = database.tokenFacts.lookup(tokenHash) {
+            found = kept
+        } else {
+            let revision = database.tokenFacts.current
+            found = try read(tokenHash)
+            database.tokenFacts.store(tokenHash, found, readAt: revision)
+        }
+        guard let found, found.token.isUsable(at: now) else { return nil }
+        return found
+    }
+
+    private func read(_ tokenHash: String) throws(StoreError) -> ActiveToken? {
+        try database.read { db -> ActiveToken? in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT t.id AS token_id, t.user_id, t.name AS token_name, t.scopes, t.created_at AS token_created,
                        t.expires_at, t.last_used_at, t.revoked_at,
@@ -107,15 +122,14 @@ public struct AccessTokenRepository: Sendable {
             return ActiveToken(token: Self.token(row, idColumn: "token_id", nameColumn: "token_name", createdColumn: "token_created"),
                                user: UserRepository.user(row), agencyCode: row["agency_code"])
         }
-        guard let found, found.token.isUsable(at: now) else { return nil }
-        return found
     }
 
     /// Records a use of the token (callers do so at most once a minute).
-    public func touch(id: Int64, at date: Date = Date()) throws(StoreError) {
+    public func touch(id: Int64, tokenHash: String, at date: Date = Date()) throws(StoreError) {
         try database.write { db in
             try db.execute(sql: "UPDATE access_tokens SET last_used_at = ? WHERE id = ?", arguments: [Self.iso(date), id])
         }
+        database.tokenFacts.update(tokenHash) { $0.token.lastUsedAt = Self.iso(date) }
     }
 
     /// The user's tokens, newest first, revoked ones included.

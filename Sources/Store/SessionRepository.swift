@@ -69,7 +69,7 @@ public struct SessionRepository: Sendable {
         try database.write { db in
             try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", arguments: [Self.iso(date), tokenHash])
         }
-        database.sessionFacts.touched(tokenHash, at: date)
+        database.sessionFacts.update(tokenHash) { $0.session.lastSeenAt = date }
     }
 
     public func delete(tokenHash: String) throws(StoreError) {

@@ -16,7 +16,10 @@ public final class SpatialDatabase: Sendable {
     public let path: String
     /// Layer facts read on every request, valid until a commit changes their tables.
     let layerFacts = LayerFactsCache()
-    let sessionFacts = SessionFactsCache()
+    let sessionFacts = KeyedFactsCache<ActiveSession>(tables: ["sessions", "users", "agencies"],
+                                                      ignoredColumns: ["sessions": ["last_seen_at"]])
+    let tokenFacts = KeyedFactsCache<ActiveToken>(tables: ["access_tokens", "users", "agencies"],
+                                                  ignoredColumns: ["access_tokens": ["last_used_at"]])
 
     /// Opens (creating if needed) the database at `path`, with SpatiaLite loaded in every connection.
     /// `spatialiteModule` is the extension to load; only tests name another.
@@ -33,11 +36,8 @@ public final class SpatialDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             pool.add(transactionObserver: RevisionObserver(layerFacts), extent: .databaseLifetime)
-            let sessions = sessionFacts
-            pool.add(transactionObserver: RevisionObserver(tables: SessionFactsCache.tables,
-                                                           ignoredColumns: ["sessions": ["last_seen_at"]]) {
-                sessions.revision.add(1, ordering: .releasing)
-            }, extent: .databaseLifetime)
+            pool.add(transactionObserver: sessionFacts.observer, extent: .databaseLifetime)
+            pool.add(transactionObserver: tokenFacts.observer, extent: .databaseLifetime)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {

@@ -102,6 +102,37 @@ final class TokenFixture: SeededFixture {
         }
     }
 
+    /// Tokens are kept in memory between requests; every change that matters ends that at once.
+    @Test func aKeptTokenStopsTheMomentItsUserAgencyOrItselfIsDisabledRevokedOrExpired() throws {
+        let demo = try #require(fixture)
+        let made = try demo.token("stnmt.viewer", name: "giữ trong bộ nhớ")
+        let user = try demo.user("stnmt.viewer")
+        let items = { try demo.items(TokenFixture.bearer(made.secret)).status }
+        #expect(try items() == 200)
+        #expect(try items() == 200, "the second request is answered from the kept token")
+        try UserRepository(demo.database).setDisabled(userID: user.id, true)
+        #expect(try items() == 401, "its user disabled")
+        try UserRepository(demo.database).setDisabled(userID: user.id, false)
+        #expect(try items() == 200)
+        try demo.database.write { db in try db.execute(sql: "UPDATE agencies SET disabled = 1 WHERE code = 'stnmt'") }
+        #expect(try items() == 401, "its agency disabled")
+        try demo.database.write { db in try db.execute(sql: "UPDATE agencies SET disabled = 0 WHERE code = 'stnmt'") }
+        #expect(try items() == 200)
+        try demo.database.write { db in
+            try db.execute(sql: "UPDATE access_tokens SET expires_at = ? WHERE id = ?",
+                           arguments: [AccessTokenRepository.iso(Date().addingTimeInterval(1)), made.id])
+        }
+        #expect(try items() == 200)
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try items() == 401, "expired while kept")
+        let other = try demo.token("stnmt.viewer")
+        #expect(try demo.items(TokenFixture.bearer(other.secret)).status == 200)
+        #expect(try AccessTokenRepository(demo.database).revoke(
+            id: other.id, userID: user.id, audit: AuditEntry(userID: user.id, username: user.username, agencyID: user.agencyID,
+                                                            action: "token.revoke", target: user.username)))
+        #expect(try demo.items(TokenFixture.bearer(other.secret)).status == 401, "revoked")
+    }
+
     @Test func aTokenWithoutTheReadScopeIsForbidden() throws {
         let demo = try #require(fixture)
         let uploadOnly = try demo.token("stnmt.editor", [.upload])

@@ -121,12 +121,13 @@ extension Portal {
             username = String(pair[..<colon])
             secret = String(pair[pair.index(after: colon)...])
         }
-        guard let secret, secret.hasPrefix("bando_"), secret.utf8.count < 120,
-              let found = try? AccessTokenRepository(database).findActive(tokenHash: Tokens.hash(secret)) else { return .invalid }
+        guard let secret, secret.hasPrefix("bando_"), secret.utf8.count < 120 else { return .invalid }
+        let hash = Tokens.hash(secret)
+        guard let found = try? AccessTokenRepository(database).findActive(tokenHash: hash) else { return .invalid }
         if let username, username.lowercased() != found.user.username.lowercased() { return .invalid }
         let now = Date()
         if AccessTokenRepository.date(found.token.lastUsedAt).map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            try? AccessTokenRepository(database).touch(id: found.token.id, at: now)
+            try? AccessTokenRepository(database).touch(id: found.token.id, tokenHash: hash, at: now)
         }
         let user = found.user
         return .valid(actor: Actor(userID: user.id, username: user.username, displayName: user.displayName,
