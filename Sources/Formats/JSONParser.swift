@@ -41,6 +41,13 @@ public enum JSONText {
     /// Appends `value` as a JSON string literal (quotes, escapes, control characters as \\u00XX).
     public static func appendString(_ value: String, to text: inout String) {
         text += "\""
+        // Every character JSON escapes is ASCII, and no byte of a multi-byte UTF-8 sequence is:
+        // a text without such bytes (nearly every one) goes in whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            text += value
+            text += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""

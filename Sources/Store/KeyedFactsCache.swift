@@ -14,18 +14,22 @@ public struct ActiveSession: Sendable, Equatable {
 /// session or token, a sign-out, a revocation, a disabled account or agency, a role changed —
 /// each ends every kept entry at once). The clocks of last use are not such a change: the
 /// observer ignores their columns, and this process's own updates are written into the kept
-/// entry. Like `LayerFactsCache`, the revision lives in this process.
+/// entry. Like `LayerFactsCache`, the revision lives in this process; where another process
+/// may change the facts too (`bando token revoke` beside the server), `lifetime` bounds how long
+/// an entry is trusted.
 final class KeyedFactsCache<Value: Sendable>: Sendable {
     static var maxEntries: Int { 10_000 }
 
     let tables: Set<String>
     let ignoredColumns: [String: Set<String>]
+    let lifetime: TimeInterval?
     let revision = Atomic<UInt64>(0)
-    private let entries = Mutex<[String: (revision: UInt64, value: Value?)]>([:])
+    private let entries = Mutex<[String: (revision: UInt64, at: Double, value: Value?)]>([:])
 
-    init(tables: Set<String>, ignoredColumns: [String: Set<String>]) {
+    init(tables: Set<String>, ignoredColumns: [String: Set<String>], lifetime: TimeInterval? = nil) {
         self.tables = tables
         self.ignoredColumns = ignoredColumns
+        self.lifetime = lifetime
     }
 
     var current: UInt64 { revision.load(ordering: .acquiring) }
@@ -38,8 +42,10 @@ final class KeyedFactsCache<Value: Sendable>: Sendable {
     /// What is kept for `key` (nil inside: known to be nothing), or nil when nothing is known.
     func lookup(_ key: String) -> Value?? {
         let now = current
+        let time = lifetime == nil ? 0 : Date().timeIntervalSinceReferenceDate
         return entries.withLock { entries in
             guard let entry = entries[key], entry.revision == now else { return nil }
+            if let lifetime, time - entry.at > lifetime { return nil }
             return .some(entry.value)
         }
     }
@@ -47,7 +53,7 @@ final class KeyedFactsCache<Value: Sendable>: Sendable {
     func store(_ key: String, _ value: Value?, readAt revision: UInt64) {
         entries.withLock { entries in
             if entries.count >= Self.maxEntries { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (revision, value)
+            entries[key] = (revision, lifetime == nil ? 0 : Date().timeIntervalSinceReferenceDate, value)
         }
     }
 

@@ -19,7 +19,7 @@ public final class SpatialDatabase: Sendable {
     let sessionFacts = KeyedFactsCache<ActiveSession>(tables: ["sessions", "users", "agencies"],
                                                       ignoredColumns: ["sessions": ["last_seen_at"]])
     let tokenFacts = KeyedFactsCache<ActiveToken>(tables: ["access_tokens", "users", "agencies"],
-                                                  ignoredColumns: ["access_tokens": ["last_used_at"]])
+                                                  ignoredColumns: ["access_tokens": ["last_used_at"]], lifetime: 1)
 
     /// Opens (creating if needed) the database at `path`, with SpatiaLite loaded in every connection.
     /// `spatialiteModule` is the extension to load; only tests name another.

@@ -142,10 +142,16 @@ struct WMSCapabilities {
     }
 
     static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unencoded) ?? ""
+    }
+
+    /// What `percentEncoded` leaves as it is: letters, digits and `-._~` (built once; building a
+    /// character set costs more than encoding a short text).
+    private static let unencoded: CharacterSet = {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
-    }
+        return allowed
+    }()
 }
 
 extension Portal {
