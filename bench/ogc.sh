@@ -14,7 +14,9 @@
 # release for Debian 12's Python 3.11) under gunicorn, one sync worker, reading the same features
 # from a SpatiaLite copy with its SQLiteGPKG provider; both answer GeoJSON, sizes printed. The
 # pygeoapi environment is made once in ~/.cache/bando/pygeoapi-venv (PYGEOAPI_VENV). QGIS Server
-# is not installed by this script.
+# 3.22 (Debian's qgis-server, its FastCGI program under the same lighttpd, one process) serves a
+# project bench/qgis_project.py writes over the same SpatiaLite file: WMS GetMap and OGC API –
+# Features items (its /wfs3 door) measured the same way.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -35,6 +37,10 @@ need_tools wrk curl python3 gdal-bin lighttpd sqlite3
 if [[ ! -x /usr/lib/cgi-bin/mapserv ]]; then
     echo "installing cgi-mapserver" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends cgi-mapserver mapserver-bin >&2
+fi
+if [[ ! -x /usr/lib/cgi-bin/qgis_mapserv.fcgi ]] || ! /usr/bin/python3 -c "import qgis.core" 2>/dev/null; then
+    echo "installing qgis-server and python3-qgis" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qgis-server python3-qgis >&2
 fi
 
 echo "building bando (release)" >&2
@@ -112,6 +118,8 @@ CONFIG
   END
 END
 CONF
+QT_QPA_PLATFORM=offscreen /usr/bin/python3 bench/qgis_project.py "$TMP/peer.sqlite" "$TMP/bench.qgs" \
+    "http://127.0.0.1:$PEER_PORT/qgis" 2>/dev/null
 mkdir -p "$TMP/lighttpd"
 chmod o+rx "$TMP"
 cat >"$TMP/lighttpd.conf" <<CONF
@@ -127,6 +135,13 @@ fastcgi.server = ("/mapserv" => ((
   "check-local" => "disable",
   "max-procs" => 1,
   "bin-environment" => ("MAPSERVER_CONFIG_FILE" => "$TMP/mapserver.conf")
+)), "/qgis" => ((
+  "bin-path" => "/usr/lib/cgi-bin/qgis_mapserv.fcgi",
+  "socket" => "$TMP/lighttpd/qgis.socket",
+  "check-local" => "disable",
+  "max-procs" => 1,
+  "bin-environment" => ("QGIS_PROJECT_FILE" => "$TMP/bench.qgs", "QT_QPA_PLATFORM" => "offscreen",
+                        "QGIS_SERVER_LOG_LEVEL" => "2", "HOME" => "$TMP/lighttpd")
 )))
 CONF
 lighttpd -D -f "$TMP/lighttpd.conf" >"$TMP/lighttpd/out.log" 2>&1 &
@@ -155,18 +170,22 @@ PY
 query="SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=mang-luoi-giao-thong,song-suoi&STYLES=&CRS=EPSG:3857&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=TRUE"
 awk -v q="/ows?$query&BBOX=" '{print q $0}' "$TMP/boxes.txt" >"$TMP/bando-paths.txt"
 awk -v q="/mapserv?map=BENCH&$query&BBOX=" '{print q $0}' "$TMP/boxes.txt" >"$TMP/peer-paths.txt"
-for side in bando peer; do
+awk -v q="/qgis?$query&BBOX=" '{print q $0}' "$TMP/boxes.txt" >"$TMP/qgis-paths.txt"
+for side in bando peer qgis; do
     first="$(head -1 "$TMP/$side-paths.txt")"
-    port=$BANDO_PORT; [[ $side == peer ]] && port=$PEER_PORT
+    port=$BANDO_PORT; [[ $side != bando ]] && port=$PEER_PORT
     type="$(curl -s -o "$TMP/$side.png" -w '%{content_type}' "http://127.0.0.1:$port$first")"
     [[ "$type" == image/png* ]] || { echo "$side GetMap answered $type: $(head -c 400 "$TMP/$side.png")" >&2; exit 1; }
     write_wrk_script "$TMP/$side-paths.txt" "$TMP/$side.lua"
 done
-echo "bando: $(stat -c %s "$TMP/bando.png") bytes, MapServer: $(stat -c %s "$TMP/peer.png") bytes for the first map" >&2
-if [[ -n "${KEEP:-}" ]]; then cp "$TMP/bando.png" "$KEEP/ogc-bando.png"; cp "$TMP/peer.png" "$KEEP/ogc-mapserver.png"; fi
+echo "first map: bando $(stat -c %s "$TMP/bando.png") B, MapServer $(stat -c %s "$TMP/peer.png") B, QGIS Server $(stat -c %s "$TMP/qgis.png") B" >&2
+if [[ -n "${KEEP:-}" ]]; then
+    cp "$TMP/bando.png" "$KEEP/ogc-bando.png"; cp "$TMP/peer.png" "$KEEP/ogc-mapserver.png"; cp "$TMP/qgis.png" "$KEEP/ogc-qgis.png"
+fi
 
 read -r bando_rps bando_lat < <(measure "http://127.0.0.1:$BANDO_PORT" "$TMP/bando.lua")
 read -r peer_rps peer_lat < <(measure "http://127.0.0.1:$PEER_PORT" "$TMP/peer.lua")
+read -r qgis_rps qgis_lat < <(measure "http://127.0.0.1:$PEER_PORT" "$TMP/qgis.lua")
 
 # OGC API – Features: pages of 100 items of the health stations, cycling through the offsets,
 # from bando and from pygeoapi on the same features.
@@ -216,19 +235,29 @@ wait_for "http://127.0.0.1:$FEATURES_PORT/conformance"
 for offset in 0 100 200; do echo "/ogc/collections/co-so-y-te/items?limit=100&offset=$offset"; done >"$TMP/items-paths.txt"
 for offset in 0 100 200; do echo "/collections/co-so-y-te/items?limit=100&offset=$offset&f=json"; done >"$TMP/pygeoapi-paths.txt"
 write_wrk_script "$TMP/items-paths.txt" "$TMP/items.lua"
+for offset in 0 100 200; do echo "/qgis/wfs3/collections/co-so-y-te/items.json?limit=100&offset=$offset"; done >"$TMP/qgis-items-paths.txt"
 write_wrk_script "$TMP/pygeoapi-paths.txt" "$TMP/pygeoapi.lua"
+write_wrk_script "$TMP/qgis-items-paths.txt" "$TMP/qgis-items.lua"
 items_bytes="$(curl -s "http://127.0.0.1:$BANDO_PORT$(head -1 "$TMP/items-paths.txt")" | wc -c)"
 pygeoapi_bytes="$(curl -s "http://127.0.0.1:$FEATURES_PORT$(head -1 "$TMP/pygeoapi-paths.txt")" | wc -c)"
 pygeoapi_count="$(curl -s "http://127.0.0.1:$FEATURES_PORT$(head -1 "$TMP/pygeoapi-paths.txt")" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["features"]))')"
 [[ "$pygeoapi_count" == 100 ]] || { echo "pygeoapi answered $pygeoapi_count features, not 100" >&2; exit 1; }
+qgis_items_bytes="$(curl -s "http://127.0.0.1:$PEER_PORT$(head -1 "$TMP/qgis-items-paths.txt")" | wc -c)"
+qgis_count="$(curl -s "http://127.0.0.1:$PEER_PORT$(head -1 "$TMP/qgis-items-paths.txt")" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["features"]))')"
+[[ "$qgis_count" == 100 ]] || { echo "QGIS Server answered $qgis_count features, not 100" >&2; exit 1; }
 read -r items_rps items_lat < <(measure "http://127.0.0.1:$BANDO_PORT" "$TMP/items.lua")
 read -r pygeoapi_rps pygeoapi_lat < <(measure "http://127.0.0.1:$FEATURES_PORT" "$TMP/pygeoapi.lua")
+read -r qgis_items_rps qgis_items_lat < <(measure "http://127.0.0.1:$PEER_PORT" "$TMP/qgis-items.lua")
 
 echo
 printf '%-44s %12s %12s\n' "door (wrk -c$CONNECTIONS, ${SECS}s)" "req/s" "latency"
 printf '%-44s %12s %12s\n' "WMS GetMap 256 px, bando" "$bando_rps" "$bando_lat"
 printf '%-44s %12s %12s\n' "WMS GetMap 256 px, MapServer 8 (FastCGI)" "$peer_rps" "$peer_lat"
+printf '%-44s %12s %12s\n' "WMS GetMap 256 px, QGIS Server 3.22 (FastCGI)" "$qgis_rps" "$qgis_lat"
 printf '%-44s %12s\n' "bando / MapServer" "$(python3 -c "print(f'{$bando_rps / max($peer_rps, 1e-9):.1f}x')")"
+printf '%-44s %12s\n' "bando / QGIS Server" "$(python3 -c "print(f'{$bando_rps / max($qgis_rps, 1e-9):.1f}x')")"
 printf '%-44s %12s %12s\n' "OGC API items limit=100, bando ($items_bytes B)" "$items_rps" "$items_lat"
 printf '%-44s %12s %12s\n' "OGC API items limit=100, pygeoapi ($pygeoapi_bytes B)" "$pygeoapi_rps" "$pygeoapi_lat"
 printf '%-44s %12s\n' "bando / pygeoapi" "$(python3 -c "print(f'{$items_rps / max($pygeoapi_rps, 1e-9):.1f}x')")"
+printf '%-44s %12s %12s\n' "OGC API items limit=100, QGIS Server ($qgis_items_bytes B)" "$qgis_items_rps" "$qgis_items_lat"
+printf '%-44s %12s\n' "bando / QGIS Server" "$(python3 -c "print(f'{$items_rps / max($qgis_items_rps, 1e-9):.1f}x')")"

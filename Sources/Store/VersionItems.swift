@@ -61,12 +61,29 @@ extension FeatureRepository {
             let matched = try Int.fetchOne(db, sql: "SELECT count(*) FROM features f WHERE \(condition)", arguments: arguments) ?? 0
             var pageArguments = arguments
             pageArguments += [query.limit, query.offset]
+            // The page and every attribute of its features in one statement: a row per attribute
+            // (one with a null key for a feature without any), in page order, then stored order.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT f.id, f.fid, f.geom FROM features f WHERE \(condition) ORDER BY f.fid, f.id LIMIT ? OFFSET ?
+                WITH page AS (
+                    SELECT f.id, f.fid, f.geom, CASE WHEN \(Self.isObject) THEN f.properties ELSE '{}' END AS properties
+                    FROM features f WHERE \(condition) ORDER BY f.fid, f.id LIMIT ? OFFSET ?)
+                SELECT page.id, page.fid, page.geom, j.key, j.type, j.atom, j.value
+                FROM page LEFT JOIN json_each(page.properties) j
+                ORDER BY page.fid, page.id, j.id
                 """, arguments: pageArguments)
             var items: [FeatureItem] = []
+            var current: Int64?
             while let row = try rows.next() {
-                items.append(try Self.item(db, id: row[0], fid: row[1], blob: row[2]))
+                let id: Int64 = row[0]
+                if id != current {
+                    current = id
+                    let blob: Data? = row[2]
+                    items.append(FeatureItem(fid: row[1], geometry: try blob.map { try Self.decode($0, id: id).geometry },
+                                             properties: []))
+                }
+                if let key: String = row[3] {
+                    items[items.count - 1].properties.append((key, Self.stored(type: row[4], atom: row[5], value: row[6])))
+                }
             }
             return ItemPage(matched: matched, items: items)
         }
