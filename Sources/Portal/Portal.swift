@@ -37,6 +37,9 @@ public final class Portal: Sendable {
     let publicPages = PublicPages()
     /// The map service's image size and layer limits (`BANDO_WMS_MAX_SIZE`).
     let wmsLimits = WMSLimits.configured()
+    /// Pages of OGC API items as GeoJSON, by version and query (`BANDO_ITEM_PAGES_MB`).
+    let featurePages = RecentCache<String, FeaturePages.Page>(
+        maxBytes: FeaturePages.configuredBytes(ProcessInfo.processInfo.environment), maxEntryBytes: FeaturePages.maxPageBytes)
     /// How fast one access token may ask.
     let tokenRate = TokenRateLimit.configured()
     /// Requests, tiles, queues and writer waits, served at `/metrics`.

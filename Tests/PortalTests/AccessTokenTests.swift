@@ -173,6 +173,12 @@ final class TokenFixture: SeededFixture {
                                 arguments: [TokenFixture.privateLayer])
         }
         #expect(detail == "offset=0; returned=3; token=Nền tảng dữ liệu (#\(made.id))")
+        // The same page again comes from memory, and is audited again.
+        #expect(try demo.items(TokenFixture.bearer(made.secret), query: "?limit=3").status == 200)
+        let entries = try demo.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log WHERE action = 'ogc.items' AND detail = ?", arguments: [detail])
+        }
+        #expect(entries == 2, "each read of a kept page is audited")
         let used = try AccessTokenRepository(demo.database).list(userID: try demo.user("stnmt.viewer").id).first { $0.id == made.id }
         #expect(used?.lastUsedAt != nil, "the use is recorded")
     }

@@ -131,6 +131,39 @@ final class FeaturesFixture: SeededFixture {
         #expect(missing.status == 404 && error["code"] as? String == "NotFound")
     }
 
+    @Test func aKeptPageAnswersAgainAndANewVersionIsANewPage() throws {
+        let demo = try #require(fixture)
+        let target = Self.items + "?limit=5&offset=0"
+        let before = demo.portal.featurePages.totalBytes
+        let (_, first) = try demo.json(target)
+        let kept = demo.portal.featurePages.totalBytes
+        #expect(kept > before, "the page is kept")
+        let (_, again) = try demo.json(target)
+        #expect(demo.portal.featurePages.totalBytes == kept, "answered from the kept page")
+        #expect(NSArray(array: Self.features(first)).isEqual(to: Self.features(again)))
+        #expect(again["numberMatched"] as? Int == 5 && again["numberReturned"] as? Int == 5)
+        let (_, mercator) = try demo.json(target + "&crs=" + Self.epsg + "3857")
+        let x = ((Self.features(mercator).first?["geometry"] as? [String: Any])?["coordinates"] as? [Double])?.first ?? 0
+        #expect(x > 11_000_000, "another system is another page: \(x)")
+        // A new published version: the same query reads the new features.
+        let published = try #require(try LayerRepository(demo.database).mapState(layerID: demo.layerID)?.publishedVersionID)
+        let firstID = try #require(Self.features(first).first?["id"] as? Int)
+        let row = try #require(try FeatureRepository(demo.database).featureID(fid: Int64(firstID), versionID: published))
+        let edited = try VersionEdits(demo.database).editFeature(
+            layerID: demo.layerID, featureID: row, changes: [AttributeChange(field: "ten", value: .text("Điểm đổi tên"))], userID: nil,
+            EditDescription(sourceName: "sửa", note: "", audit: { _ in
+                AuditEntry(userID: nil, username: nil, agencyID: nil, action: "feature.edit", target: "ogc-diem", detail: "") }))
+        try LayerRepository(demo.database).publish(versionID: edited.versionID, decidedBy: nil)
+        let (_, after) = try demo.json(target)
+        #expect(Self.names(after).contains("Điểm đổi tên"), "\(Self.names(after))")
+        let restored = try VersionEdits(demo.database).editFeature(
+            layerID: demo.layerID, featureID: try #require(edited.featureID), changes: [AttributeChange(field: "ten", value: .text("Điểm 1"))], userID: nil,
+            EditDescription(sourceName: "sửa", note: "", audit: { _ in
+                AuditEntry(userID: nil, username: nil, agencyID: nil, action: "feature.edit", target: "ogc-diem", detail: "") }))
+        try LayerRepository(demo.database).publish(versionID: restored.versionID, decidedBy: nil)
+        #expect(Self.names(try demo.json(target).1) == (1...5).map { "Điểm \($0)" })
+    }
+
     static let epsg = "http://www.opengis.net/def/crs/EPSG/0/"
 
     @Test func geometriesGoOutInTheSystemAskedForInItsAxisOrder() throws {

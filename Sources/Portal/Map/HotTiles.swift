@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The most recently used tiles' bytes in memory, within a byte budget, so the tile door's fast
 /// path answers them on the I/O thread without touching the disk. The files of `TileCache` stay
@@ -10,49 +9,23 @@ final class HotTiles: Sendable {
     /// Tiles larger than this stay on disk only.
     static let maxTileBytes = 256 << 10
 
-    let maxBytes: Int
+    private let cache: RecentCache<TileKey, [UInt8]>
 
-    private struct State {
-        var tiles: [TileKey: (bytes: [UInt8], lastUse: UInt64)] = [:]
-        var total = 0
-        var clock: UInt64 = 0
+    init(maxBytes: Int = HotTiles.configuredBytes()) {
+        cache = RecentCache(maxBytes: maxBytes, maxEntryBytes: Self.maxTileBytes)
     }
-    private let state = Mutex(State())
 
-    init(maxBytes: Int = HotTiles.configuredBytes()) { self.maxBytes = max(0, maxBytes) }
+    var maxBytes: Int { cache.maxBytes }
 
     static func configuredBytes(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
         guard let text = environment["BANDO_HOT_TILES_MB"], let megabytes = Int(text), megabytes >= 0 else { return defaultBytes }
         return min(megabytes, 4096) << 20
     }
 
-    var totalBytes: Int { state.withLock { $0.total } }
+    var totalBytes: Int { cache.totalBytes }
 
-    func bytes(_ key: TileKey) -> [UInt8]? {
-        state.withLock { state in
-            guard var entry = state.tiles[key] else { return nil }
-            state.clock += 1
-            entry.lastUse = state.clock
-            state.tiles[key] = entry
-            return entry.bytes
-        }
-    }
+    func bytes(_ key: TileKey) -> [UInt8]? { cache.value(key) }
 
     /// Keeps `bytes` for `key`; past the budget, drops the least recently used down to nine tenths.
-    func keep(_ bytes: [UInt8], for key: TileKey) {
-        guard bytes.count <= Self.maxTileBytes, bytes.count <= maxBytes else { return }
-        state.withLock { state in
-            state.clock += 1
-            if let old = state.tiles[key] { state.total -= old.bytes.count }
-            state.tiles[key] = (bytes, state.clock)
-            state.total += bytes.count
-            guard state.total > maxBytes else { return }
-            let target = maxBytes / 10 * 9
-            for (key, entry) in state.tiles.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
-                guard state.total > target else { break }
-                state.tiles[key] = nil
-                state.total -= entry.bytes.count
-            }
-        }
-    }
+    func keep(_ bytes: [UInt8], for key: TileKey) { cache.keep(bytes, cost: bytes.count, for: key) }
 }

@@ -151,22 +151,43 @@ extension Portal {
                 fields = Set(try map.published.features.fields(versionID: versionID).map(\.name))
             }
             let query = try FeaturesQuery(request, fields: fields)
-            var page = ItemPage(matched: 0, items: [])
             let dataDate = query.datetime == nil ? nil : try layers.metadata(layerID: layer.id)?.dataDate
-            if query.includes(dataDate: dataDate) {
-                page = try map.published.features.items(versionID: versionID, ItemQuery(
+            let included = query.includes(dataDate: dataDate)
+            func read() throws -> ItemPage {
+                guard included else { return ItemPage(matched: 0, items: []) }
+                return try map.published.features.items(versionID: versionID, ItemQuery(
                     box: query.bbox, equals: query.equals, offset: query.offset, limit: query.limit))
             }
-            auditTokenDownload(request, "ogc.items", layer: layer.slug, detail: "offset=\(query.offset); returned=\(page.items.count)")
             let href = featuresBase(request) + "/collections/" + WMSCapabilities.percentEncoded(layer.slug) + "/items"
-            if format == .html { return featuresItemsPage(request, layer: layer, page: page, query: query, href: href) }
+            if format == .html {
+                let page = try read()
+                auditTokenDownload(request, "ogc.items", layer: layer.slug, detail: "offset=\(query.offset); returned=\(page.items.count)")
+                return featuresItemsPage(request, layer: layer, page: page, query: query, href: href)
+            }
+            // A version never changes, so its page for the same query is the same bytes: kept.
+            let key = FeaturePages.key(versionID: versionID, query: query)
+            let page: FeaturePages.Page
+            if included, let kept = featurePages.value(key) {
+                page = kept
+            } else {
+                let items = try read()
+                var features = ""
+                features.reserveCapacity(items.items.count * 256)
+                for (i, item) in items.items.enumerated() {
+                    if i > 0 { features += "," }
+                    FeaturesDocuments.appendItem(item, crs: query.crs, links: nil, to: &features)
+                }
+                page = FeaturePages.Page(matched: items.matched, returned: items.items.count, features: features)
+                if included { featurePages.keep(page, cost: features.utf8.count + 64, for: key) }
+            }
+            auditTokenDownload(request, "ogc.items", layer: layer.slug, detail: "offset=\(query.offset); returned=\(page.returned)")
             var links = [
                 FeaturesLink(href: href + query.link(offset: query.offset, format: "json"), rel: "self", type: FeaturesDocuments.geoJSON, title: "This page"),
                 FeaturesLink(href: href + query.link(offset: query.offset, format: "html"), rel: "alternate", type: FeaturesDocuments.html, title: "This page as HTML"),
                 FeaturesLink(href: String(href.dropLast(6)) + "?f=json", rel: "collection", type: FeaturesDocuments.json, title: layer.title),
             ]
-            if query.offset + page.items.count < page.matched, !page.items.isEmpty {
-                links.append(FeaturesLink(href: href + query.link(offset: query.offset + page.items.count, format: "json"),
+            if query.offset + page.returned < page.matched, page.returned > 0 {
+                links.append(FeaturesLink(href: href + query.link(offset: query.offset + page.returned, format: "json"),
                                           rel: "next", type: FeaturesDocuments.geoJSON, title: "Next page"))
             }
             if query.offset > 0 {
@@ -174,12 +195,9 @@ extension Portal {
                                           rel: "prev", type: FeaturesDocuments.geoJSON, title: "Previous page"))
             }
             var text = "{\"type\":\"FeatureCollection\",\"timeStamp\":\"\(FeaturesDocuments.now())\","
-            text += "\"numberMatched\":\(page.matched),\"numberReturned\":\(page.items.count),\"features\":["
-            text.reserveCapacity(page.items.count * 256)
-            for (i, item) in page.items.enumerated() {
-                if i > 0 { text += "," }
-                FeaturesDocuments.appendItem(item, crs: query.crs, links: nil, to: &text)
-            }
+            text += "\"numberMatched\":\(page.matched),\"numberReturned\":\(page.returned),\"features\":["
+            text.reserveCapacity(text.utf8.count + page.features.utf8.count + 1024)
+            text += page.features
             text += "],\"links\":"
             FeaturesLink.array(links, to: &text)
             return featuresResponse(text + "}", type: FeaturesDocuments.geoJSON, public: layer.visibility == .public, crs: query.crs)
