@@ -118,11 +118,7 @@ final class FeaturesFixture: SeededFixture {
         // An edit is a new version whose rows are new; the feature's identity stays.
         let published = try #require(try LayerRepository(demo.database).mapState(layerID: demo.layerID)?.publishedVersionID)
         let row = try #require(try FeatureRepository(demo.database).featureID(fid: Int64(id), versionID: published))
-        let edited = try VersionEdits(demo.database).editFeature(
-            layerID: demo.layerID, featureID: row, changes: [AttributeChange(field: "ghi_chu", value: .text("đã sửa"))], userID: nil,
-            EditDescription(sourceName: "sửa", note: "", audit: { _ in
-                AuditEntry(userID: nil, username: nil, agencyID: nil, action: "feature.edit", target: "ogc-diem", detail: "") }))
-        try LayerRepository(demo.database).publish(versionID: edited.versionID, decidedBy: nil)
+        let edited = try Self.editAndPublish(demo, featureID: row, "ghi_chu", "đã sửa")
         #expect(edited.featureID != row)
         let (_, after) = try demo.json(Self.items + "/\(id)")
         let properties = after["properties"] as? [String: Any]
@@ -149,19 +145,22 @@ final class FeaturesFixture: SeededFixture {
         let published = try #require(try LayerRepository(demo.database).mapState(layerID: demo.layerID)?.publishedVersionID)
         let firstID = try #require(Self.features(first).first?["id"] as? Int)
         let row = try #require(try FeatureRepository(demo.database).featureID(fid: Int64(firstID), versionID: published))
+        let edited = try Self.editAndPublish(demo, featureID: row, "ten", "Điểm đổi tên")
+        let (_, after) = try demo.json(target)
+        #expect(Self.names(after).contains("Điểm đổi tên"), "\(Self.names(after))")
+        try Self.editAndPublish(demo, featureID: try #require(edited.featureID), "ten", "Điểm 1")
+        #expect(Self.names(try demo.json(target).1) == (1...5).map { "Điểm \($0)" })
+    }
+
+    /// Edits one attribute of the feature row `featureID` and publishes the new version.
+    @discardableResult
+    static func editAndPublish(_ demo: FeaturesFixture, featureID: Int64, _ field: String, _ value: String) throws -> EditedVersion {
         let edited = try VersionEdits(demo.database).editFeature(
-            layerID: demo.layerID, featureID: row, changes: [AttributeChange(field: "ten", value: .text("Điểm đổi tên"))], userID: nil,
+            layerID: demo.layerID, featureID: featureID, changes: [AttributeChange(field: field, value: .text(value))], userID: nil,
             EditDescription(sourceName: "sửa", note: "", audit: { _ in
                 AuditEntry(userID: nil, username: nil, agencyID: nil, action: "feature.edit", target: "ogc-diem", detail: "") }))
         try LayerRepository(demo.database).publish(versionID: edited.versionID, decidedBy: nil)
-        let (_, after) = try demo.json(target)
-        #expect(Self.names(after).contains("Điểm đổi tên"), "\(Self.names(after))")
-        let restored = try VersionEdits(demo.database).editFeature(
-            layerID: demo.layerID, featureID: try #require(edited.featureID), changes: [AttributeChange(field: "ten", value: .text("Điểm 1"))], userID: nil,
-            EditDescription(sourceName: "sửa", note: "", audit: { _ in
-                AuditEntry(userID: nil, username: nil, agencyID: nil, action: "feature.edit", target: "ogc-diem", detail: "") }))
-        try LayerRepository(demo.database).publish(versionID: restored.versionID, decidedBy: nil)
-        #expect(Self.names(try demo.json(target).1) == (1...5).map { "Điểm \($0)" })
+        return edited
     }
 
     static let epsg = "http://www.opengis.net/def/crs/EPSG/0/"

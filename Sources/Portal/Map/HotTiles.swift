@@ -18,8 +18,7 @@ final class HotTiles: Sendable {
     var maxBytes: Int { cache.maxBytes }
 
     static func configuredBytes(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
-        guard let text = environment["BANDO_HOT_TILES_MB"], let megabytes = Int(text), megabytes >= 0 else { return defaultBytes }
-        return min(megabytes, 4096) << 20
+        configuredMemoryBudget("BANDO_HOT_TILES_MB", defaultBytes: defaultBytes, environment)
     }
 
     var totalBytes: Int { cache.totalBytes }

@@ -51,3 +51,10 @@ final class RecentCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 }
+
+/// A memory budget in bytes from an environment variable counted in megabytes (0 allowed, at most
+/// 4 GB), else `defaultBytes`.
+func configuredMemoryBudget(_ variable: String, defaultBytes: Int, _ environment: [String: String]) -> Int {
+    guard let text = environment[variable], let megabytes = Int(text), megabytes >= 0 else { return defaultBytes }
+    return min(megabytes, 4096) << 20
+}

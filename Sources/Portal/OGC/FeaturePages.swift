@@ -16,8 +16,7 @@ enum FeaturePages {
     static let maxPageBytes = 2 << 20
 
     static func configuredBytes(_ environment: [String: String]) -> Int {
-        guard let text = environment["BANDO_ITEM_PAGES_MB"], let megabytes = Int(text), megabytes >= 0 else { return defaultBytes }
-        return min(megabytes, 4096) << 20
+        configuredMemoryBudget("BANDO_ITEM_PAGES_MB", defaultBytes: defaultBytes, environment)
     }
 
     /// Everything that decides a page's features: the version, the output system, the box, the
