@@ -28,9 +28,10 @@ public final class SpatialDatabase: Sendable {
         try Self.checkHeader(path: path)
         var config = Configuration()
         config.maximumReaderCount = maximumReaders
-        config.busyMode = .timeout(10)
+        config.busyMode = .timeout(Double(Self.writerWaitSeconds))
         config.prepareDatabase { db in
             try SpatialDatabase.loadSpatiaLite(spatialiteModule, into: db)
+            if let handle = db.sqliteConnection { SpatialDatabase.waitForWriter(on: handle) }
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         do {
@@ -49,6 +50,24 @@ public final class SpatialDatabase: Sendable {
         } catch {
             throw .cannotOpen(path: path, reason: "\(error)")
         }
+    }
+
+    /// How often a connection that finds the writer taken by another process tries again.
+    static let writerPollMicroseconds: Int32 = 500
+    /// How long it keeps trying before the statement fails with SQLITE_BUSY.
+    static let writerWaitSeconds: Int32 = 10
+
+    /// Retries every `writerPollMicroseconds` for `writerWaitSeconds`. SQLite's own handler
+    /// (`busy_timeout`) sleeps ever longer, 25 ms and then 100 ms between tries, so behind a
+    /// process that pauses only a millisecond between its short transactions — `bando import`
+    /// writing into the database the portal serves — a sign-in waited seconds for a gap it kept
+    /// missing. Installed after SpatiaLite is loaded, which sets a busy timeout of its own.
+    static func waitForWriter(on handle: OpaquePointer) {
+        sqlite3_busy_handler(handle, { _, tries in
+            guard tries < SpatialDatabase.writerWaitSeconds * 1_000_000 / SpatialDatabase.writerPollMicroseconds else { return 0 }
+            usleep(useconds_t(SpatialDatabase.writerPollMicroseconds))
+            return 1
+        }, nil)
     }
 
     /// Refuses a file that exists, is not empty, and does not start with SQLite's magic header —

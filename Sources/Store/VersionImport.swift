@@ -138,6 +138,15 @@ public struct VersionImporter: Sendable {
     public static let progressInterval = 250
     /// How long one batch may hold the writer.
     public static let batchSeconds = 0.05
+    /// How long the writer is left free between two batches, so that a writer of another
+    /// process (the portal's sign-ins while `bando import` runs beside it) finds it free:
+    /// longer than `SpatialDatabase.writerPollMicroseconds`.
+    static let pauseSeconds = 0.001
+
+    /// Sleeps `pauseSeconds` between two batches.
+    static func leaveWriterFree() {
+        usleep(useconds_t(pauseSeconds * 1_000_000))
+    }
 
     /// Writes `request` and returns what was written; nothing is kept when it throws.
     /// `progress`, when given, hears (features written, total) before the first feature, every
@@ -248,6 +257,7 @@ public struct VersionImporter: Sendable {
                 }
                 return index
             }
+            if next < total { Self.leaveWriterFree() }
         }
         return figures
     }
@@ -330,7 +340,7 @@ public struct VersionImporter: Sendable {
                     DELETE FROM features WHERE id IN (SELECT id FROM features WHERE version_id = ? LIMIT ?)
                     """, arguments: [version, deleteBatch])
                 return db.changesCount
-            }) > 0 {}
+            }) > 0 { leaveWriterFree() }
             try pool.write { db in
                 try db.execute(sql: "DELETE FROM layer_events WHERE version_id = ?", arguments: [version])
                 try db.execute(sql: "DELETE FROM layer_versions WHERE id = ?", arguments: [version])

@@ -54,6 +54,7 @@ extension VersionImporter {
                 }
                 return index
             }
+            if next < order.count { Self.leaveWriterFree() }
         }
     }
 }
