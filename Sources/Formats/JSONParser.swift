@@ -233,14 +233,83 @@ struct JSONParser {
                 break
             }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard !text.isEmpty, TextValues.isPlainNumber(Substring(text), allowFraction: true) || text == "-0" else {
+        // Numbers are most of a GeoJSON file (every coordinate): checked and read on the bytes,
+        // a String made only for a message or a number strtod does not take whole.
+        let end = index
+        guard start < end, Self.isPlainNumber(bytes, start, end) || bytes[start..<end].elementsEqual("-0".utf8) else {
             index = start
+            let text = String(decoding: bytes[start..<end], as: UTF8.self)
             throw failure(text.isEmpty ? "unexpected character" : "\"\(text)\" is not a valid number")
         }
-        if isInteger, let value = Int64(text) { return .integer(value) }
-        guard let value = Double(text), value.isFinite else { throw failure("\"\(text)\" is not a valid number") }
+        if isInteger, let value = Self.integer(bytes, start, end) { return .integer(value) }
+        guard let value = Self.double(bytes, start, end), value.isFinite else {
+            throw failure("\"\(String(decoding: bytes[start..<end], as: UTF8.self))\" is not a valid number")
+        }
         return .number(value)
+    }
+
+    /// Whether `bytes[start..<end]` is a number as `TextValues.isPlainNumber` reads one, fraction
+    /// allowed: an optional sign, digits without a superfluous leading zero, an optional fraction,
+    /// an optional exponent, at least one digit before the exponent.
+    static func isPlainNumber(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        var at = start
+        func digits() -> Int {
+            let from = at
+            while at < end && bytes[at] >= 0x30 && bytes[at] <= 0x39 { at += 1 }
+            return at - from
+        }
+        if at < end && (bytes[at] == UInt8(ascii: "-") || bytes[at] == UInt8(ascii: "+")) { at += 1 }
+        let integerStart = at
+        let integerDigits = digits()
+        if integerDigits > 1 && bytes[integerStart] == 0x30 { return false }
+        var fractionDigits = 0
+        if at < end && bytes[at] == UInt8(ascii: ".") {
+            at += 1
+            fractionDigits = digits()
+        }
+        guard integerDigits + fractionDigits > 0 else { return false }
+        if at < end && (bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E")) {
+            at += 1
+            if at < end && (bytes[at] == UInt8(ascii: "-") || bytes[at] == UInt8(ascii: "+")) { at += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return at == end
+    }
+
+    /// The integer `bytes[start..<end]` spells (a sign and digits); nil when it overflows Int64.
+    static func integer(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int64? {
+        var at = start
+        var negative = false
+        if bytes[at] == UInt8(ascii: "-") || bytes[at] == UInt8(ascii: "+") {
+            negative = bytes[at] == UInt8(ascii: "-")
+            at += 1
+        }
+        var value: Int64 = 0
+        while at < end {
+            let digit = Int64(bytes[at] &- 0x30)
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowB) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            if overflowA || overflowB { return nil }
+            value = next
+            at += 1
+        }
+        return value
+    }
+
+    /// The number `bytes[start..<end]` spells, by `strtod` when a byte that cannot continue a
+    /// number follows it in the buffer (so strtod stops there), else through a String.
+    static func double(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Double? {
+        if end < bytes.count {
+            let parsed: Double? = bytes.withUnsafeBufferPointer { buffer in
+                let base = UnsafeRawPointer(buffer.baseAddress! + start).assumingMemoryBound(to: CChar.self)
+                var stop: UnsafeMutablePointer<CChar>?
+                let value = strtod(base, &stop)
+                guard let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(buffer.baseAddress! + end) else { return nil }
+                return value
+            }
+            if let parsed { return parsed }
+        }
+        return Double(String(decoding: bytes[start..<end], as: UTF8.self))
     }
 
     mutating func parseString() throws(JSONParseError) -> String {
