@@ -239,7 +239,7 @@ public struct VersionImporter: Sendable {
         while next < total {
             next = try database.pool.write { db -> Int in
                 let writer = try FeatureWriter(db: db, sourceSRID: request.sourceSRID, kind: started.kind)
-                let insert = try db.cachedStatement(sql: "INSERT INTO features(id, fid, version_id, properties, geom) VALUES (?, ?, ?, ?, ?)")
+                let insert = try FeatureRowInsert(db)
                 var id = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM features") ?? 0
                 let deadline = Date().addingTimeInterval(Self.batchSeconds)
                 var index = next
@@ -248,7 +248,7 @@ public struct VersionImporter: Sendable {
                     let (blob, box, wasRepaired) = try writer.prepare(feature)
                     if wasRepaired { figures.repaired.append(feature.recordNumber) }
                     id += 1
-                    try insert.execute(arguments: [id, id, started.versionID, feature.propertiesJSON, blob])
+                    try insert.run(id: id, versionID: started.versionID, properties: feature.propertiesJSON, geometry: blob)
                     figures.add(box, checkedAgainst: area)
                     placed.add(id: id, box: box)
                     index += 1
