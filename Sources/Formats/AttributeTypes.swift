@@ -26,27 +26,39 @@ enum TextValues {
 
     /// Digits with an optional sign, fraction and exponent, and no superfluous leading zero.
     static func isPlainNumber(_ text: Substring, allowFraction: Bool) -> Bool {
-        var rest = text[...]
-        if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
-        let integerDigits = rest.prefix { $0.isASCII && $0.isNumber }
-        rest = rest.dropFirst(integerDigits.count)
-        if integerDigits.count > 1 && integerDigits.first == "0" { return false }
+        isPlainNumber(utf8: text.utf8, allowFraction: allowFraction)
+    }
+
+    /// The same on UTF-8 bytes (JSON numbers are checked on the document's bytes): an optional
+    /// sign, ASCII digits without a superfluous leading zero, with `allowFraction` an optional
+    /// fraction and exponent, at least one digit before the exponent.
+    static func isPlainNumber<Bytes: Collection<UInt8>>(utf8 bytes: Bytes, allowFraction: Bool) -> Bool {
+        var at = bytes.startIndex
+        func skip(_ byte: UInt8) -> Bool {
+            guard at < bytes.endIndex, bytes[at] == byte else { return false }
+            bytes.formIndex(after: &at)
+            return true
+        }
+        func digits() -> Int {
+            var count = 0
+            while at < bytes.endIndex, bytes[at] >= 0x30 && bytes[at] <= 0x39 {
+                bytes.formIndex(after: &at)
+                count += 1
+            }
+            return count
+        }
+        if !skip(UInt8(ascii: "-")) { _ = skip(UInt8(ascii: "+")) }
+        let integerStart = at
+        let integerDigits = digits()
+        if integerDigits > 1 && bytes[integerStart] == 0x30 { return false }
         var fractionDigits = 0
-        if allowFraction, rest.first == "." {
-            rest = rest.dropFirst()
-            let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            fractionDigits = digits.count
-            rest = rest.dropFirst(digits.count)
+        if allowFraction, skip(UInt8(ascii: ".")) { fractionDigits = digits() }
+        guard integerDigits + fractionDigits > 0 else { return false }
+        if allowFraction, skip(UInt8(ascii: "e")) || skip(UInt8(ascii: "E")) {
+            if !skip(UInt8(ascii: "-")) { _ = skip(UInt8(ascii: "+")) }
+            guard digits() > 0 else { return false }
         }
-        guard integerDigits.count + fractionDigits > 0 else { return false }
-        if allowFraction, rest.first == "e" || rest.first == "E" {
-            rest = rest.dropFirst()
-            if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
-            let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty else { return false }
-            rest = rest.dropFirst(digits.count)
-        }
-        return rest.isEmpty
+        return at == bytes.endIndex
     }
 
     /// `text` as an ISO date, from "yyyy-mm-dd", "yyyy/mm/dd", "dd/mm/yyyy" or "dd-mm-yyyy".

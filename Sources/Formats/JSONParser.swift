@@ -236,7 +236,7 @@ struct JSONParser {
         // Numbers are most of a GeoJSON file (every coordinate): checked and read on the bytes,
         // a String made only for a message or a number strtod does not take whole.
         let end = index
-        guard start < end, Self.isPlainNumber(bytes, start, end) || bytes[start..<end].elementsEqual("-0".utf8) else {
+        guard start < end, TextValues.isPlainNumber(utf8: bytes[start..<end], allowFraction: true) || bytes[start..<end].elementsEqual("-0".utf8) else {
             index = start
             let text = String(decoding: bytes[start..<end], as: UTF8.self)
             throw failure(text.isEmpty ? "unexpected character" : "\"\(text)\" is not a valid number")
@@ -246,34 +246,6 @@ struct JSONParser {
             throw failure("\"\(String(decoding: bytes[start..<end], as: UTF8.self))\" is not a valid number")
         }
         return .number(value)
-    }
-
-    /// Whether `bytes[start..<end]` is a number as `TextValues.isPlainNumber` reads one, fraction
-    /// allowed: an optional sign, digits without a superfluous leading zero, an optional fraction,
-    /// an optional exponent, at least one digit before the exponent.
-    static func isPlainNumber(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
-        var at = start
-        func digits() -> Int {
-            let from = at
-            while at < end && bytes[at] >= 0x30 && bytes[at] <= 0x39 { at += 1 }
-            return at - from
-        }
-        if at < end && (bytes[at] == UInt8(ascii: "-") || bytes[at] == UInt8(ascii: "+")) { at += 1 }
-        let integerStart = at
-        let integerDigits = digits()
-        if integerDigits > 1 && bytes[integerStart] == 0x30 { return false }
-        var fractionDigits = 0
-        if at < end && bytes[at] == UInt8(ascii: ".") {
-            at += 1
-            fractionDigits = digits()
-        }
-        guard integerDigits + fractionDigits > 0 else { return false }
-        if at < end && (bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E")) {
-            at += 1
-            if at < end && (bytes[at] == UInt8(ascii: "-") || bytes[at] == UInt8(ascii: "+")) { at += 1 }
-            guard digits() > 0 else { return false }
-        }
-        return at == end
     }
 
     /// The integer `bytes[start..<end]` spells (a sign and digits); nil when it overflows Int64.
