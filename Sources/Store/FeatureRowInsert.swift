@@ -35,12 +35,10 @@ struct FeatureRowInsert {
             }
         }
         if code == SQLITE_OK { code = sqlite3_step(handle) }
-        sqlite3_clear_bindings(handle)
-        guard code == SQLITE_DONE || code == SQLITE_OK else {
+        defer { sqlite3_reset(handle) }
+        guard code == SQLITE_DONE else {
             let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(code)"
-            sqlite3_reset(handle)
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
         }
-        sqlite3_reset(handle)
     }
 }
