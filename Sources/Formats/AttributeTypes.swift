@@ -178,6 +178,9 @@ struct FieldCollector {
         return true
     }
 
+    /// Whether some field has values of more than one type.
+    var hasMixedTypes: Bool { seen.contains { $0.count > 1 } }
+
     var fields: [FieldInfo] {
         zip(names, seen).map { name, types in
             let type: FieldType

@@ -28,6 +28,15 @@ public enum DatasetReader {
         try read(path: path, originalName: originalName, options: options, maxRecords: nil, lenient: false)
     }
 
+    /// The file as a stream of features, when it is a GeoJSON FeatureCollection (not zipped):
+    /// read one feature at a time, so that its size does not decide the memory an import
+    /// needs. Nil for every other file, which `read` reads whole.
+    public static func stream(path: String, originalName: String, options: ReadOptions = ReadOptions()) throws(FormatError) -> GeoJSONStream? {
+        guard try format(path: path, originalName: originalName, limits: options.limits) == .geoJSON,
+              head(path, 4) != [0x50, 0x4B, 0x03, 0x04] else { return nil }
+        return try GeoJSONStream.open(path: path, fileName: originalName, options: options)
+    }
+
     /// The first `maxRecords` records under each candidate encoding, best first. Formats
     /// with a fixed encoding, or an encoding chosen in `options`, give one preview. A CSV
     /// whose coordinate columns cannot be found or used is previewed without geometry, the

@@ -95,8 +95,13 @@ enum GeoJSONReader {
         }
 
         mutating func addOrThrow(_ value: JSONValue) throws(FormatError) {
+            if let feature = try read(value) { features.append(feature) }
+        }
+
+        /// The next feature, `value` converted; nil past the limits (counted all the same).
+        mutating func read(_ value: JSONValue) throws(FormatError) -> ImportedFeature? {
             count += 1
-            guard count <= options.limits.maxFeatures, maxRecords.map({ count <= $0 }) ?? true else { return }
+            guard count <= options.limits.maxFeatures, maxRecords.map({ count <= $0 }) ?? true else { return nil }
             let location = "feature \(count)"
             guard case .object = value, value["type"]?.string == "Feature" else {
                 throw .invalid(file: fileName, location: location, problem: "is not an object with \"type\": \"Feature\"")
@@ -132,33 +137,58 @@ enum GeoJSONReader {
             default:
                 throw .invalid(file: fileName, location: location, problem: "\"properties\" is neither an object nor null")
             }
-            features.append(ImportedFeature(geometry: geometry, properties: properties, recordNumber: count))
+            return ImportedFeature(geometry: geometry, properties: properties, recordNumber: count)
         }
     }
 
     static func resolveCRS(_ crs: JSONValue?, fileName: String, options: ReadOptions,
                            dataset: inout ImportedDataset) throws(FormatError) {
-        if let srid = options.srid {
-            dataset.sourceSRID = srid
-            return
+        let decision = CRSDecision(crs, fileName: fileName, options: options)
+        dataset.sourceSRID = decision.srid
+        dataset.sourceCRSDescription = decision.description
+        dataset.warnings += decision.warnings
+        guard decision.isAssumed else { return }
+        let box = dataset.features.reduce(BoundingBox.empty) { $0.union($1.geometry?.bbox ?? .empty) }
+        if let warning = CRSDecision.outsideDegrees(box, fileName: fileName) {
+            dataset.sourceSRID = nil
+            dataset.warnings.append(warning)
         }
-        guard let crs, case .object = crs else {
-            dataset.sourceSRID = 4326
-            let box = dataset.features.reduce(BoundingBox.empty) { $0.union($1.geometry?.bbox ?? .empty) }
-            if !box.isEmpty && (box.minX < -180 || box.maxX > 180 || box.minY < -90 || box.maxY > 90) {
-                dataset.sourceSRID = nil
-                dataset.warnings.append("\(fileName): coordinates reach \(box.description), outside longitude/latitude degrees, and no \"crs\" is declared; choose the coordinate system on the form")
+    }
+
+    /// The source CRS as the options choose it or the `crs` member declares it; without
+    /// either, EPSG:4326 is assumed — until a coordinate falls outside the degree ranges.
+    struct CRSDecision {
+        var srid: Int?
+        var description: String?
+        var warnings: [String] = []
+        /// Neither chosen nor declared: EPSG:4326 by RFC 7946, unless the coordinates say otherwise.
+        var isAssumed = false
+
+        init(_ crs: JSONValue?, fileName: String, options: ReadOptions) {
+            if let chosen = options.srid {
+                srid = chosen
+                return
             }
-            return
+            guard let crs, case .object = crs else {
+                srid = 4326
+                isAssumed = true
+                return
+            }
+            let properties = crs["properties"]
+            let description = properties?["name"]?.string
+                ?? (properties?["code"]).map { "EPSG:\($0.jsonText)" }
+                ?? crs.jsonText
+            self.description = description
+            srid = GeoJSONReader.epsgCode(fromCRSName: description)
+            if srid == nil {
+                warnings.append("\(fileName): the declared coordinate system \"\(description)\" was not recognised; choose it on the form")
+            }
         }
-        let properties = crs["properties"]
-        let description = properties?["name"]?.string
-            ?? (properties?["code"]).map { "EPSG:\($0.jsonText)" }
-            ?? crs.jsonText
-        dataset.sourceCRSDescription = description
-        dataset.sourceSRID = epsgCode(fromCRSName: description)
-        if dataset.sourceSRID == nil {
-            dataset.warnings.append("\(fileName): the declared coordinate system \"\(description)\" was not recognised; choose it on the form")
+
+        /// The warning that coordinates reaching `box` are not longitude/latitude, or nil when they may be.
+        static func outsideDegrees(_ box: BoundingBox, fileName: String) -> String? {
+            guard !box.isEmpty && (box.minX < -180 || box.maxX > 180 || box.minY < -90 || box.maxY > 90) else { return nil }
+            return "\(fileName): coordinates reach \(box.description), outside longitude/latitude degrees, and no \"crs\" is declared; choose the coordinate system on the form"
         }
     }
 

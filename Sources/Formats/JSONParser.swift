@@ -78,11 +78,19 @@ public struct JSONParseError: Error, CustomStringConvertible {
 /// exhaust the stack.
 struct JSONParser {
     static let maxDepth = 512
-    let bytes: [UInt8]
+    /// What keeps `bytes` alive.
+    let storage: ByteBuffer
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
     init(_ bytes: [UInt8]) {
-        self.bytes = bytes
+        self.init(ByteBuffer(bytes))
+    }
+
+    /// A parser of `storage`'s bytes, read in place (a mapped file is not copied).
+    init(_ storage: ByteBuffer) {
+        self.storage = storage
+        bytes = storage.bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
@@ -139,6 +147,26 @@ struct JSONParser {
         }
     }
 
+    /// Parses the object at the current position, as `parseValue` would, but passes over the
+    /// array of the member named `skipped` with `skipValue` (it is kept as an empty array):
+    /// returns where that array's `[` is and how many items it holds.
+    mutating func parseObject(skipping skipped: String) throws(JSONParseError) -> (value: JSONValue, arrayAt: Int?, items: Int) {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return (try parseValue(depth: 0), nil, 0) }
+        var arrayAt: Int?
+        var items = 0
+        let value = JSONValue.object(try members { parser, key throws(JSONParseError) in
+            parser.skipSpace()
+            guard key == skipped, arrayAt == nil, parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "[") else {
+                return try parser.parseValue(depth: 1)
+            }
+            arrayAt = parser.index
+            items = try parser.skipValue() ?? 0
+            return .array([])
+        })
+        return (value, arrayAt, items)
+    }
+
     /// Parses the object at the current position, as `parseValue` would, but hands the array of
     /// the member named `streamed` to `element` one item at a time instead of keeping it (the
     /// member is kept as an empty array): a large array never exists in memory as a whole.
@@ -191,24 +219,87 @@ struct JSONParser {
     /// handed to `element` as soon as it is parsed.
     private mutating func elements(depth: Int, _ element: (JSONValue) -> Void) throws(JSONParseError) {
         index += 1
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return
+        var first = true
+        while let item = try nextItem(first: first, depth: depth) {
+            element(item)
+            first = false
         }
-        while true {
-            element(try parseValue(depth: depth + 1))
-            skipSpace()
+    }
+
+    /// The next item of the array (at `depth`) whose `[` the parser has stepped past — `first`
+    /// when none has been read yet — or nil once its `]` is passed. For reading a large array
+    /// one item at a time (`GeoJSONStream`).
+    mutating func nextItem(first: Bool, depth: Int) throws(JSONParseError) -> JSONValue? {
+        skipSpace()
+        if first {
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return nil
+            }
+        } else {
             guard index < bytes.count else { throw failure("the text ends inside an array") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "]") {
                 index += 1
-                return
+                return nil
             } else {
                 throw failure("expected ',' or ']' in an array")
             }
         }
+        return try parseValue(depth: depth + 1)
+    }
+
+    /// How many bytes `skipValue` reads between two releases of the pages it has read.
+    static let releaseInterval = 8 << 20
+
+    /// Moves past the value at the current position without building it: an object or array
+    /// is only checked for brackets and quotes that pair up (its content is parsed when read
+    /// later), anything else is parsed. Returns how many items an array holds, else nil.
+    mutating func skipValue() throws(JSONParseError) -> Int? {
+        skipSpace()
+        guard index < bytes.count else { throw failure("the text ends where a value was expected") }
+        let opening = bytes[index]
+        guard opening == UInt8(ascii: "[") || opening == UInt8(ascii: "{") else {
+            _ = try parseValue(depth: 0)
+            return nil
+        }
+        let start = index
+        var depth = 0
+        var items = 0
+        var empty = true
+        var releasedTo = start
+        while index < bytes.count {
+            if index - releasedTo >= Self.releaseInterval {
+                storage.release(releasedTo..<index)
+                releasedTo = index
+            }
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                guard index < bytes.count else { break }
+                index += 1
+                empty = false
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                if depth == 1 { empty = false }
+                depth += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth -= 1
+                if depth == 0 { return opening == UInt8(ascii: "[") ? (empty ? 0 : items + 1) : nil }
+            case UInt8(ascii: ","):
+                if depth == 1 { items += 1 }
+            case 0x20, 0x0A, 0x0D, 0x09:
+                break
+            default:
+                empty = false
+            }
+        }
+        index = start
+        throw failure(opening == UInt8(ascii: "[") ? "the text ends inside an array" : "the text ends inside an object")
     }
 
     mutating func literal(_ word: String) throws(JSONParseError) {
@@ -249,7 +340,7 @@ struct JSONParser {
     }
 
     /// The integer `bytes[start..<end]` spells (a sign and digits); nil when it overflows Int64.
-    static func integer(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int64? {
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
         var at = start
         var negative = false
         if bytes[at] == UInt8(ascii: "-") || bytes[at] == UInt8(ascii: "+") {
@@ -270,16 +361,12 @@ struct JSONParser {
 
     /// The number `bytes[start..<end]` spells, by `strtod` when a byte that cannot continue a
     /// number follows it in the buffer (so strtod stops there), else through a String.
-    static func double(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Double? {
+    static func double(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         if end < bytes.count {
-            let parsed: Double? = bytes.withUnsafeBufferPointer { buffer in
-                let base = UnsafeRawPointer(buffer.baseAddress! + start).assumingMemoryBound(to: CChar.self)
-                var stop: UnsafeMutablePointer<CChar>?
-                let value = strtod(base, &stop)
-                guard let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(buffer.baseAddress! + end) else { return nil }
-                return value
-            }
-            if let parsed { return parsed }
+            let base = UnsafeRawPointer(bytes.baseAddress! + start).assumingMemoryBound(to: CChar.self)
+            var stop: UnsafeMutablePointer<CChar>?
+            let value = strtod(base, &stop)
+            if let stop, base.distance(to: UnsafePointer(stop)) == end - start { return value }
         }
         return Double(String(decoding: bytes[start..<end], as: UTF8.self))
     }

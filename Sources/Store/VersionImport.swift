@@ -61,7 +61,13 @@ public struct VersionImportRequest: Sendable {
     /// The encoding's name as recorded on the version ("UTF-8", "TCVN3"…).
     public var encoding: String
     public var warnings: [String]
-    public var features: [Feature]
+    /// Where the features come from: `features`, or a reader streaming a file.
+    public var supply: any FeatureSupply
+    /// The features, when they were given as an array (empty for a streamed supply).
+    public var features: [Feature] {
+        get { (supply as? ArraySupply)?.features ?? [] }
+        set { supply = ArraySupply(newValue) }
+    }
     public var areaCheck: AreaCheck?
     public var clientAddress: String?
 
@@ -76,10 +82,84 @@ public struct VersionImportRequest: Sendable {
         self.sourceSRID = sourceSRID
         self.encoding = encoding
         self.warnings = warnings
-        self.features = features
+        self.supply = ArraySupply(features)
         self.areaCheck = areaCheck
         self.clientAddress = clientAddress
     }
+
+    /// A request whose features come from `supply`, read as they are written.
+    public init(target: Target, userID: Int64, username: String, agencyID: Int64, sourceName: String,
+                sourceSRID: Int, encoding: String, warnings: [String], supply: any FeatureSupply,
+                areaCheck: AreaCheck?, clientAddress: String? = nil) {
+        self.init(target: target, userID: userID, username: username, agencyID: agencyID, sourceName: sourceName,
+                  sourceSRID: sourceSRID, encoding: encoding, warnings: warnings, features: [], areaCheck: areaCheck,
+                  clientAddress: clientAddress)
+        self.supply = supply
+    }
+}
+
+/// Where an import's features come from, one at a time, as the writer's batches ask for them:
+/// an array (`ArraySupply`), or a reader that parses a file as it goes, so that the whole
+/// file never exists in memory. Asked from one thread at a time.
+public protocol FeatureSupply: AnyObject, Sendable {
+    /// How many features there will be, as far as known now (for progress).
+    var expectedCount: Int { get }
+    /// The next feature, nil after the last. When it throws, the import removes what it wrote
+    /// and fails with `VersionImportError.supplyStopped`; the supply keeps its own error.
+    func next() throws -> VersionImportRequest.Feature?
+    /// What only the end knows, asked once after the last feature.
+    func ending() throws -> FeatureSupplyEnding
+}
+
+/// What a supply adds once every feature is written.
+public struct FeatureSupplyEnding: Sendable {
+    /// Warnings stored after the request's own.
+    public var warnings: [String]
+    /// The area check's sample, in place of the request's (nil: keep it).
+    public var sample: [Point]?
+    /// For properties written before their columns were all known: how many of the first
+    /// features written to lay out again, and how (the stored JSON object in, the one to store
+    /// out). Nil: every feature's properties are final.
+    public var rewrite: PropertyRewrite?
+
+    public struct PropertyRewrite: Sendable {
+        public var count: Int
+        public var transform: @Sendable (String) -> String
+
+        public init(count: Int, transform: @escaping @Sendable (String) -> String) {
+            self.count = count
+            self.transform = transform
+        }
+    }
+
+    public init(warnings: [String] = [], sample: [Point]? = nil, rewrite: PropertyRewrite? = nil) {
+        self.warnings = warnings
+        self.sample = sample
+        self.rewrite = rewrite
+    }
+}
+
+extension VersionImportRequest {
+    /// A supply of `features`, in order.
+    public static func arraySupply(_ features: [Feature]) -> any FeatureSupply { ArraySupply(features) }
+}
+
+/// The features of a request given as an array.
+final class ArraySupply: FeatureSupply, @unchecked Sendable {
+    let features: [VersionImportRequest.Feature]
+    private var position = 0
+
+    init(_ features: [VersionImportRequest.Feature]) { self.features = features }
+
+    var expectedCount: Int { features.count }
+
+    func next() -> VersionImportRequest.Feature? {
+        guard position < features.count else { return nil }
+        position += 1
+        return features[position - 1]
+    }
+
+    func ending() -> FeatureSupplyEnding { FeatureSupplyEnding() }
 }
 
 /// The version an import wrote.
@@ -117,6 +197,8 @@ public enum VersionImportError: Error, Equatable {
     /// Too few features landed inside the expected area. `bestSRID` is the alternative under
     /// which most of the sample lands inside, when one does.
     case outsideArea(inside: Int, total: Int, bbox: BoundingBox, bestSRID: Int?)
+    /// The request's `FeatureSupply` stopped with an error of its own, which it keeps.
+    case supplyStopped
 }
 
 /// Writes an uploaded version: the layer (when new), the pending version row, every feature
@@ -153,6 +235,9 @@ public struct VersionImporter: Sendable {
     /// `progressInterval` features and after the last, on the writing thread.
     public func write(_ request: VersionImportRequest,
                       progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil) throws(VersionImportError) -> VersionImportResult {
+        var request = request
+        // An array is read from its start at every write of the request.
+        if let array = request.supply as? ArraySupply { request.supply = ArraySupply(array.features) }
         let started: Started
         do {
             started = try database.pool.write { db in try Self.start(request, db) }
@@ -160,8 +245,13 @@ public struct VersionImporter: Sendable {
             throw Self.mapped(error)
         }
         do {
-            let figures = try writeFeatures(request, into: started, progress: progress)
-            return try database.pool.write { db in try Self.finish(request, started, figures, db) }
+            var ended = request
+            let figures = try writeFeatures(request, into: started, progress: progress) { ending in
+                ended.warnings += ending.warnings
+                if let sample = ending.sample { ended.areaCheck?.sample = sample }
+            }
+            let final = ended
+            return try database.pool.write { db in try Self.finish(final, started, figures, db) }
         } catch {
             discard(started)
             throw Self.mapped(error)
@@ -217,12 +307,50 @@ public struct VersionImporter: Sendable {
     /// nobody sees, which a power loss would leave for the sweep; the last one, committed with
     /// the writer's own setting again, makes them all durable at once.
     private func writeFeatures(_ request: VersionImportRequest, into started: Started,
-                               progress: (@Sendable (Int, Int) -> Void)?) throws -> Figures {
+                               progress: (@Sendable (Int, Int) -> Void)?,
+                               ended: (FeatureSupplyEnding) -> Void) throws -> Figures {
         try database.withRelaxedDurability {
             var placed = PlacedFeatures()
             let figures = try writeBatches(request, into: started, placed: &placed, progress: progress)
+            let ending: FeatureSupplyEnding
+            do {
+                ending = try request.supply.ending()
+            } catch {
+                throw VersionImportError.supplyStopped
+            }
+            if let rewrite = ending.rewrite { try rewriteProperties(rewrite, of: started) }
+            ended(ending)
             try fillSpatialIndex(placed, extent: figures.bbox)
             return figures
+        }
+    }
+
+    /// How many features one transaction of `rewriteProperties` reads.
+    static let rewriteBatch = 500
+
+    /// Lays out again the properties of the first `rewrite.count` features of the version, in
+    /// short transactions.
+    private func rewriteProperties(_ rewrite: FeatureSupplyEnding.PropertyRewrite, of started: Started) throws {
+        var done = 0
+        var after: Int64 = 0
+        while done < rewrite.count {
+            let last = try database.pool.write { db -> Int64? in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT id, properties FROM features WHERE version_id = ? AND id > ? ORDER BY id LIMIT ?
+                    """, arguments: [started.versionID, after, min(Self.rewriteBatch, rewrite.count - done)])
+                let update = try db.cachedStatement(sql: "UPDATE features SET properties = ? WHERE id = ?")
+                for row in rows {
+                    let id: Int64 = row[0]
+                    let stored: String = row[1] ?? "{}"
+                    let laidOut = rewrite.transform(stored)
+                    if laidOut != stored { try update.execute(arguments: [laidOut, id]) }
+                }
+                done += rows.count
+                return rows.last?[0]
+            }
+            guard let last else { break }
+            after = last
+            if done < rewrite.count { Self.leaveWriterFree() }
         }
     }
 
@@ -232,34 +360,44 @@ public struct VersionImporter: Sendable {
     private func writeBatches(_ request: VersionImportRequest, into started: Started, placed: inout PlacedFeatures,
                               progress: (@Sendable (Int, Int) -> Void)?) throws -> Figures {
         var figures = Figures()
-        let total = request.features.count
-        var next = 0
-        progress?(0, total)
+        let supply = request.supply
+        var written = 0
+        var pending = try Self.next(of: supply)
+        progress?(0, supply.expectedCount)
         let area = request.areaCheck?.box
-        while next < total {
-            next = try database.pool.write { db -> Int in
+        while pending != nil {
+            try database.pool.write { db in
                 let writer = try FeatureWriter(db: db, sourceSRID: request.sourceSRID, kind: started.kind)
                 let insert = try FeatureRowInsert(db)
                 var id = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM features") ?? 0
                 let deadline = Date().addingTimeInterval(Self.batchSeconds)
-                var index = next
-                while index < total {
-                    let feature = request.features[index]
+                while let feature = pending {
                     let (blob, box, wasRepaired) = try writer.prepare(feature)
                     if wasRepaired { figures.repaired.append(feature.recordNumber) }
                     id += 1
                     try insert.run(id: id, versionID: started.versionID, properties: feature.propertiesJSON, geometry: blob)
                     figures.add(box, checkedAgainst: area)
                     placed.add(id: id, box: box)
-                    index += 1
-                    if index % Self.progressInterval == 0 || index == total { progress?(index, total) }
-                    if index % 64 == 0 && Date() >= deadline { break }
+                    written += 1
+                    pending = try Self.next(of: supply)
+                    if written % Self.progressInterval == 0 || pending == nil {
+                        progress?(written, max(supply.expectedCount, written))
+                    }
+                    if written % 64 == 0 && Date() >= deadline { break }
                 }
-                return index
             }
-            if next < total { Self.leaveWriterFree() }
+            if pending != nil { Self.leaveWriterFree() }
         }
         return figures
+    }
+
+    /// The supply's next feature; its own failure as `supplyStopped`.
+    private static func next(of supply: any FeatureSupply) throws -> VersionImportRequest.Feature? {
+        do {
+            return try supply.next()
+        } catch {
+            throw VersionImportError.supplyStopped
+        }
     }
 
     /// The last short transaction: figures, the area check, the mark cleared, event and audit.

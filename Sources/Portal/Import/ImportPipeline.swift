@@ -3,7 +3,9 @@
 // One upload becomes one pending layer version, or nothing. The steps, in order:
 //   1. who: the user must exist, belong to the agency and hold `.edit` on its layers (Policy);
 //      an existing layer must belong to that agency.
-//   2. read: `Formats.DatasetReader` gives features with geometry still in the source CRS.
+//   2. read: `Formats.DatasetReader` gives features with geometry still in the source CRS —
+//      a GeoJSON FeatureCollection one at a time as step 5 writes them (`StreamedFeatures`, which
+//      does step 4's checks on each), any other file whole.
 //   3. decide: the CRS (explicit, else the file's, else refuse listing the choices) and the
 //      encoding (explicit, else the reader's, unless two readings of non-ASCII text are too
 //      close to call — then refuse listing them with their scores).
@@ -151,16 +153,34 @@ public struct ImportPipeline: Sendable {
         let explicitEncoding = try ImportDecisions.encoding(named: request.encoding)
         let options = ReadOptions(encoding: explicitEncoding, srid: request.srid, lonColumn: request.lonColumn,
                                   latColumn: request.latColumn, layerName: request.layerName, limits: limits)
-        // The dataset as read lives only until it is validated: the write holds the features
+        // A GeoJSON FeatureCollection is read as it is written; any other file is read whole, and
+        // the dataset as read lives only until it is validated: the write holds the features
         // once, as stored.
-        let (srid, encoding, validated) = try readAndValidate(request, options: options, explicitEncoding: explicitEncoding)
+        let srid: Int, encoding: String, kind: Store.GeometryKind, warnings: [String], sample: [Point]
+        let supply: any FeatureSupply
+        var streamed: StreamedFeatures?
+        if let stream = try openStream(request, options: options) {
+            guard let known = request.srid ?? stream.sourceSRID else {
+                throw .crsUndecided(file: file, declared: stream.sourceCRSDescription, choices: ImportDecisions.crsChoices)
+            }
+            srid = known
+            encoding = ImportDecisions.label(explicitEncoding)
+            let features = try StreamedFeatures(stream, srid: srid, file: file)
+            (kind, warnings, sample, supply) = (features.kind, [], [], features)
+            streamed = features
+        } else {
+            let validated: ValidatedFeatures
+            (srid, encoding, validated) = try readAndValidate(request, options: options, explicitEncoding: explicitEncoding)
+            (kind, warnings, sample) = (validated.kind, validated.warnings, validated.sample)
+            supply = VersionImportRequest.arraySupply(validated.features)
+        }
 
         let target: VersionImportRequest.Target
         if let existing = who.existingLayer {
-            if let layerKind = existing.geometryKind, layerKind != validated.kind {
-                throw .kindMismatch(slug: existing.slug, layer: layerKind, data: validated.kind)
+            if let layerKind = existing.geometryKind, layerKind != kind {
+                throw .kindMismatch(slug: existing.slug, layer: layerKind, data: kind)
             }
-            target = .existingLayer(slug: existing.slug, ownerAgencyID: who.agency.id, kind: validated.kind)
+            target = .existingLayer(slug: existing.slug, ownerAgencyID: who.agency.id, kind: kind)
         } else {
             let title = request.title.flatMap { $0.isEmpty ? nil : $0 } ?? ImportDecisions.title(fromFileName: file)
             // A new layer's slug carries its agency's code, so it can only meet the agency's own
@@ -168,16 +188,18 @@ public struct ImportPipeline: Sendable {
             // same name changes nothing in the answer.
             let slug = request.layerSlug ?? ImportDecisions.slug(from: title) + "-" + who.agency.code
             target = .newLayer(slug: slug, uniqueSuffix: request.layerSlug == nil, title: title,
-                               ownerAgencyID: who.agency.id, kind: validated.kind)
+                               ownerAgencyID: who.agency.id, kind: kind)
         }
         let write = VersionImportRequest(
             target: target, userID: who.user.id, username: who.user.username, agencyID: who.agency.id,
-            sourceName: file, sourceSRID: srid, encoding: encoding, warnings: validated.warnings,
-            features: validated.features, areaCheck: try areaCheck(srid: srid, sample: validated.sample),
+            sourceName: file, sourceSRID: srid, encoding: encoding, warnings: warnings,
+            supply: supply, areaCheck: try areaCheck(srid: srid, sample: sample),
             clientAddress: request.clientAddress)
         let result: VersionImportResult
         do {
             result = try VersionImporter(database).write(write, progress: progress)
+        } catch .supplyStopped {
+            throw streamed?.failure ?? .store(.database("the features could not be read"))
         } catch {
             throw Self.translate(error, file: file, srid: srid, agency: request.agencyCode)
         }
@@ -185,7 +207,16 @@ public struct ImportPipeline: Sendable {
             layerSlug: result.layerSlug, layerCreated: result.layerCreated, versionID: result.versionID,
             versionNumber: result.versionNumber, status: "pending", featureCount: result.featureCount,
             bbox: result.bbox ?? .empty, sourceSRID: srid, encoding: encoding, warnings: result.warnings,
-            repairedCount: result.repairedRecords.count, kind: validated.kind)
+            repairedCount: result.repairedRecords.count, kind: kind)
+    }
+
+    /// The file as a stream of features, when it is one `DatasetReader` streams.
+    func openStream(_ request: ImportRequest, options: ReadOptions) throws(ImportError) -> GeoJSONStream? {
+        do {
+            return try DatasetReader.stream(path: request.path, originalName: request.originalName, options: options)
+        } catch {
+            throw .read(error)
+        }
     }
 
     /// The file read, its CRS and encoding decided, its features validated.
@@ -272,6 +303,7 @@ public struct ImportPipeline: Sendable {
         case .layerOwnedElsewhere(let slug, let owner): return .layerOwnedElsewhere(slug: slug, owner: owner, agency: agency)
         case .kindMismatch(let slug, let layer, let data): return .kindMismatch(slug: slug, layer: layer, data: data)
         case .slugTaken(let slug): return .store(.invalid("layer \(slug) already exists"))
+        case .supplyStopped: return .store(.database("the features could not be read"))
         case .outsideArea(let inside, let total, let bbox, let best):
             return .outsideProvince(inside: inside, total: total, bbox: bbox, source: ImportDecisions.crs(srid),
                                     suggestion: best.map(ImportDecisions.crs))

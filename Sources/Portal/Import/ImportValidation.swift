@@ -34,14 +34,7 @@ struct ValidatedFeatures {
             keptCount += 1
         }
         if families.count + (mixedCollections > 0 ? 1 : 0) > 1 || (mixedCollections > 0 && families.isEmpty) {
-            var counts: [(kind: String, count: Int)] = []
-            for family in [Store.GeometryKind.point, .line, .polygon] {
-                if let count = families[family] { counts.append((family.rawValue, count)) }
-            }
-            if mixedCollections > 0 {
-                counts.append((ImportError.mixedCollection, mixedCollections))
-            }
-            throw .mixedKinds(file: file, counts: counts)
+            throw Self.mixedKinds(file: file, families: families, mixedCollections: mixedCollections)
         }
         guard let kind = families.keys.first, keptCount > 0 else {
             throw .noFeatures(file: file, records: dataset.features.count)
@@ -73,15 +66,31 @@ struct ValidatedFeatures {
             dataset.features[position].properties = []
         }
         var warnings = dataset.warnings
-        if !empty.isEmpty {
-            let named = empty.prefix(10).map(String.init).joined(separator: ", ")
-            let more = empty.count > 10 ? " and \(empty.count - 10) more" : ""
-            warnings.append("\(file): \(empty.count) record(s) without geometry were skipped (record\(empty.count == 1 ? "" : "s") \(named)\(more))")
-        }
+        if let skipped = Self.skippedWarning(empty, file: file) { warnings.append(skipped) }
         self.kind = kind
         self.features = features
         self.warnings = warnings
         self.sample = sample
+    }
+
+    /// The warning that the records `empty` were left out for having no geometry; nil when none was.
+    static func skippedWarning(_ empty: [Int], file: String) -> String? {
+        guard !empty.isEmpty else { return nil }
+        let named = empty.prefix(10).map(String.init).joined(separator: ", ")
+        let more = empty.count > 10 ? " and \(empty.count - 10) more" : ""
+        return "\(file): \(empty.count) record(s) without geometry were skipped (record\(empty.count == 1 ? "" : "s") \(named)\(more))"
+    }
+
+    /// The refusal of a file mixing geometry families, with the count of each.
+    static func mixedKinds(file: String, families: [Store.GeometryKind: Int], mixedCollections: Int) -> ImportError {
+        var counts: [(kind: String, count: Int)] = []
+        for family in [Store.GeometryKind.point, .line, .polygon] {
+            if let count = families[family] { counts.append((family.rawValue, count)) }
+        }
+        if mixedCollections > 0 {
+            counts.append((ImportError.mixedCollection, mixedCollections))
+        }
+        return .mixedKinds(file: file, counts: counts)
     }
 
     /// The layer family of a geometry; nil for a collection that mixes families.
