@@ -581,6 +581,7 @@ struct FeatureWriter {
     let repair: Statement
     let extract: Statement
     let validity: Statement
+    let directValidity: ValidityCheck
 
     init(db: Database, sourceSRID: Int, kind: GeometryKind) throws {
         self.sourceSRID = sourceSRID
@@ -593,11 +594,12 @@ struct FeatureWriter {
         repair = try db.cachedStatement(sql: "WITH r AS MATERIALIZED (SELECT MakeValid(?) AS g) SELECT g, GeometryType(g) FROM r")
         extract = try db.cachedStatement(sql: "SELECT CollectionExtract(?, ?)")
         validity = try db.cachedStatement(sql: "SELECT ST_IsValid(?), ST_IsEmpty(?1)")
+        directValidity = try ValidityCheck(db)
     }
 
     /// The BLOB to store for `feature`, its box in EPSG:4326, and whether it had to be repaired.
     func prepare(_ feature: VersionImportRequest.Feature) throws -> (Data, BoundingBox, Bool) {
-        if let direct = try pointInWGS84(feature) { return (direct.0, direct.1, false) }
+        if let direct = try inWGS84(feature) { return (direct.0, direct.1, false) }
         let record = feature.recordNumber
         let arguments: StatementArguments = sourceSRID == 4326 ? [feature.wkb] : [feature.wkb, sourceSRID]
         guard let row = try Row.fetchOne(transform, arguments: arguments), let blob: Data = row[0] else {
@@ -630,14 +632,12 @@ struct FeatureWriter {
         return (repaired, extent, true)
     }
 
-    /// Points already in EPSG:4326 need neither PROJ nor GEOS (a finite point is always valid):
-    /// their BLOB is written here, sparing a statement per feature. Nil for everything else.
-    func pointInWGS84(_ feature: VersionImportRequest.Feature) throws -> (Data, BoundingBox)? {
-        guard sourceSRID == 4326, kind == .point, let geometry = try? WKB.decode(feature.wkb) else { return nil }
-        switch geometry {
-        case .point, .multiPoint: break
-        default: return nil
-        }
+    /// Geometries already in EPSG:4326 need no PROJ: their BLOB and box are made here, and only
+    /// GEOS is asked whether a line or polygon is valid (a finite point always is), sparing the
+    /// statement that parses, measures and checks each feature. Nil for another CRS, and for a
+    /// geometry that is invalid or cannot be written here, which `prepare` takes the long way.
+    func inWGS84(_ feature: VersionImportRequest.Feature) throws -> (Data, BoundingBox)? {
+        guard sourceSRID == 4326, let geometry = try? WKB.decode(feature.wkb) else { return nil }
         let box = geometry.bbox
         guard !box.isEmpty else { return nil }
         guard [box.minX, box.minY, box.maxX, box.maxY].allSatisfy(\.isFinite), box.minX >= -180.000001, box.maxX <= 180.000001,
@@ -645,7 +645,11 @@ struct FeatureWriter {
             throw VersionImportError.record(number: feature.recordNumber,
                                             problem: "the coordinates do not transform from EPSG:4326 to a place on Earth; check the coordinate system")
         }
-        return (try SpatiaLiteBlob.encode(geometry, srid: 4326), box)
+        guard let blob = try? SpatiaLiteBlob.encode(geometry, srid: 4326) else { return nil }
+        switch geometry {
+        case .point, .multiPoint: return (blob, box)
+        default: return try directValidity.isValid(blob) ? (blob, box) : nil
+        }
     }
 
     /// Whether a SpatiaLite geometry type name ("MULTIPOLYGON", "POINT XY"…) belongs to `kind`.

@@ -41,14 +41,12 @@ extension VersionImporter {
             next = try database.pool.write { db -> Int in
                 // As the trigger does, a row id the R-tree already holds is replaced; the box is
                 // the one measured when the row was written, rounded outward as RTreeAlign does.
-                let insert = try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO idx_features_geom(pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)
-                    """)
+                let insert = try SpatialIndexInsert(db)
                 let deadline = Date().addingTimeInterval(Self.batchSeconds)
                 var index = next
                 while index < order.count {
                     let id = placed.ids[order[index]], box = placed.boxes[order[index]]
-                    try insert.execute(arguments: [id, Double(box.minX), Double(box.maxX), Double(box.minY), Double(box.maxY)])
+                    try insert.run(id: id, minX: Double(box.minX), maxX: Double(box.maxX), minY: Double(box.minY), maxY: Double(box.maxY))
                     index += 1
                     if index % 64 == 0 && Date() >= deadline { break }
                 }
