@@ -70,8 +70,23 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     static func sameName<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
         let x = a.utf8, y = b.utf8
         guard x.count == y.count else { return false }
+        // Native strings (nearly every name) are compared on their bytes in place.
+        if let answer = x.withContiguousStorageIfAvailable({ first in
+            y.withContiguousStorageIfAvailable { second in sameBytes(first, second) }
+        }), let answer {
+            return answer
+        }
         for (c, d) in zip(x, y) where c != d {
             guard asciiLower(c) == asciiLower(d) else { return false }
+        }
+        return true
+    }
+
+    /// ASCII case-insensitive equality of two byte runs of the same length.
+    @inline(__always)
+    static func sameBytes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in 0..<x.count where x[index] != y[index] {
+            guard asciiLower(x[index]) == asciiLower(y[index]) else { return false }
         }
         return true
     }

@@ -187,7 +187,10 @@ enum ResponseEncoder {
     /// Appends header text with CR, LF and NUL replaced by spaces, so no value can split the head.
     private static func appendSafe(_ text: String, to out: inout [UInt8]) {
         let utf8 = text.utf8
-        if !utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) {
+        let clean = utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 == 13 || $0 == 10 || $0 == 0 }
+        } ?? !utf8.contains { $0 == 13 || $0 == 10 || $0 == 0 }
+        if clean {
             out.append(contentsOf: utf8)
             return
         }

@@ -1,8 +1,27 @@
+import Foundation
 import Glibc
 import Testing
 @testable import HTTP
 
 @Suite struct HeadersAndEncodingTests {
+    /// Names compare ignoring ASCII case only, on native strings, substrings and bridged text alike.
+    @Test func namesCompareIgnoringASCIICaseOnly() {
+        let pairs: [(String, String, Bool)] = [
+            ("Content-Type", "content-type", true), ("ETAG", "ETag", true), ("Vary", "Varz", false),
+            ("X-Tên", "x-tên", true), ("X-TÊN", "x-tên", false), ("", "", true), ("A", "AB", false),
+            ("[", "{", false), ("@", "`", false),
+        ]
+        for (a, b, same) in pairs {
+            #expect(HTTPHeaders.sameName(a, b) == same, "\(a) / \(b)")
+            #expect(HTTPHeaders.sameName(a[...], b) == same, "\(a) / \(b) as a substring")
+            let bridged = String(decoding: Array(b.utf8), as: UTF8.self) as NSString as String
+            #expect(HTTPHeaders.sameName(a, bridged) == same, "\(a) / \(b) bridged")
+        }
+        let keepAlive = "Connection: keep-alive, Upgrade".split(separator: ":")[1]
+        let headers: HTTPHeaders = ["Connection": String(keepAlive)]
+        #expect(headers.hasToken("UPGRADE", in: "connection"))
+    }
+
     @Test func headersAreOrderedAndCaseInsensitive() {
         var headers: HTTPHeaders = ["Content-Type": "text/plain"]
         headers.add("Set-Cookie", "a=1")
