@@ -122,6 +122,7 @@ public final class Portal: Sendable {
             vendorFiles.respond(to: request, relativePath: request.parameters["path"] ?? "")
         }
         registerMapRoutes(on: router)
+        registerSearchRoutes(on: router)
         registerOGCRoutes(on: router)
         registerVersionRoutes(on: router)
         let desk = registerUploadRoutes(on: router)

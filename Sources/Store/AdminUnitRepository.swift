@@ -1,4 +1,5 @@
 import Foundation
+import Geometry
 import GRDB
 
 /// Administrative boundaries: the province and its communes.
@@ -36,4 +37,26 @@ public struct AdminUnitRepository: Sendable {
                 """, arguments: [level]).map { ($0["code"], $0["name"], $0["km2"]) }
         }
     }
+
+    /// Every current unit with its level and extent in EPSG:4326, for finding places by name.
+    public func currentPlaces() throws(StoreError) -> [AdminPlace] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT code, name, level, MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM admin_units
+                WHERE valid_to IS NULL ORDER BY level = 'province' DESC, name
+                """).map { row in
+                AdminPlace(code: row[0], name: row[1], level: row[2],
+                           extent: BoundingBox(minX: row[3] ?? 0, minY: row[4] ?? 0, maxX: row[5] ?? 0, maxY: row[6] ?? 0))
+            }
+        }
+    }
+}
+
+/// A current administrative unit, as search finds it.
+public struct AdminPlace: Sendable, Equatable {
+    public var code: String
+    public var name: String
+    /// "province" or "commune".
+    public var level: String
+    public var extent: BoundingBox
 }

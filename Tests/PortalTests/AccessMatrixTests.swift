@@ -38,7 +38,7 @@ import Store
 
     /// Every door to a layer, and what a denied request looks like through it.
     enum Door: String, CaseIterable {
-        case page, homeList, tile, tile2x, legend, identify, profileList
+        case page, homeList, search, tile, tile2x, legend, identify, profileList
         case wmsCapabilities, wmsMap, wmsMapWithOthers, wmsFeatureInfo, wmsLegend, wmtsCapabilities, wmtsTile
         case table, download, downloadCSV, downloadShapefile, downloadGeoPackage, downloadKML, versionTile
         case versions, versionPage, style, editForm, uploadForm
@@ -70,6 +70,7 @@ import Store
         switch door {
         case .page: return try browser.get("/layers/\(slug)")
         case .homeList: return try browser.get("/")
+        case .search: return try browser.get("/search?q=" + slug.replacingOccurrences(of: "-", with: "+"))
         case .tile: return try browser.get("/tiles/\(slug)/\(Self.tile).png")
         case .tile2x: return try browser.get("/tiles/\(slug)/\(Self.tile)@2x.png")
         case .legend: return try browser.get("/legend/\(slug).png")
@@ -116,7 +117,7 @@ import Store
         let agency = Self.agency(of: username)
         // What a layer that does not exist answers, door by door.
         var missing: [Door: Response] = [:]
-        for door in Door.allCases where door != .homeList && door != .profileList && door != .wmsCapabilities
+        for door in Door.allCases where door != .homeList && door != .search && door != .profileList && door != .wmsCapabilities
             && door != .wmtsCapabilities {
             missing[door] = try request(door, "khong-ton-tai", &browser)
         }
@@ -130,6 +131,10 @@ import Store
                 switch door {
                 case .homeList:
                     #expect(response.text.contains("href=\"/layers/\(slug)\"") == allowed, "\(who) home lists \(slug): \(allowed)")
+                case .search:
+                    // The layer's title without its marks finds it, only for those who may see it.
+                    #expect(response.status == 200)
+                    #expect(response.text.contains("href=\"/layers/\(slug)\"") == allowed, "\(who) search finds \(slug): \(allowed)")
                 case .wmsCapabilities:
                     #expect(response.status == 200)
                     #expect(response.text.contains("<Name>\(slug)</Name>") == allowed, "\(who) capabilities list \(slug): \(allowed)")
