@@ -26,16 +26,11 @@ struct FeatureRowInsert {
         sqlite3_bind_int64(handle, 1, id)
         sqlite3_bind_int64(handle, 2, id)
         sqlite3_bind_int64(handle, 3, versionID)
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         var code = properties.utf8.withContiguousStorageIfAvailable { text -> Int32 in
             guard let base = text.baseAddress, !text.isEmpty else { return sqlite3_bind_text(handle, 4, "", 0, transient) }
             return sqlite3_bind_text(handle, 4, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(text.count), transient)
         } ?? sqlite3_bind_text(handle, 4, properties, -1, transient)
-        if code == SQLITE_OK {
-            code = geometry.withUnsafeBytes { bytes in
-                sqlite3_bind_blob(handle, 5, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), transient)
-            }
-        }
+        if code == SQLITE_OK { code = bindBlob(geometry, handle, 5) }
         try finish(statement, db, code)
     }
 }
@@ -57,9 +52,10 @@ struct SpatialIndexInsert {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         var code = sqlite3_bind_int64(handle, 1, id)
-        for (position, value) in [minX, maxX, minY, maxY].enumerated() where code == SQLITE_OK {
-            code = sqlite3_bind_double(handle, Int32(position + 2), value)
-        }
+        if code == SQLITE_OK { code = sqlite3_bind_double(handle, 2, minX) }
+        if code == SQLITE_OK { code = sqlite3_bind_double(handle, 3, maxX) }
+        if code == SQLITE_OK { code = sqlite3_bind_double(handle, 4, minY) }
+        if code == SQLITE_OK { code = sqlite3_bind_double(handle, 5, maxY) }
         try finish(statement, db, code)
     }
 }
@@ -79,15 +75,9 @@ struct ValidityCheck {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         defer { sqlite3_reset(handle) }
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        var code = blob.withUnsafeBytes { bytes in
-            sqlite3_bind_blob(handle, 1, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), transient)
-        }
+        var code = bindBlob(blob, handle, 1)
         if code == SQLITE_OK { code = sqlite3_step(handle) }
-        guard code == SQLITE_ROW else {
-            let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(code)"
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
-        }
+        guard code == SQLITE_ROW else { throw failure(statement, db, code) }
         return sqlite3_column_int(handle, 0) == 1
     }
 }
@@ -99,8 +89,21 @@ private func finish(_ statement: Statement, _ db: Database, _ code: Int32) throw
     var code = code
     if code == SQLITE_OK { code = sqlite3_step(handle) }
     defer { sqlite3_reset(handle) }
-    guard code == SQLITE_DONE else {
-        let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(code)"
-        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+    guard code == SQLITE_DONE else { throw failure(statement, db, code) }
+}
+
+/// What SQLite answered `code` for, as GRDB reports it.
+private func failure(_ statement: Statement, _ db: Database, _ code: Int32) -> DatabaseError {
+    let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(code)"
+    return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+}
+
+/// SQLite copies what is bound (the bytes may move once the call returns).
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// Binds `data` as a BLOB (an empty one as a zero-length BLOB, not NULL).
+private func bindBlob(_ data: Data, _ handle: OpaquePointer?, _ index: Int32) -> Int32 {
+    data.withUnsafeBytes { bytes in
+        sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), transient)
     }
 }

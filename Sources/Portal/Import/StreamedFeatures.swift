@@ -36,15 +36,9 @@ final class StreamedFeatures: FeatureSupply, @unchecked Sendable {
     init(_ stream: GeoJSONStream, srid: Int, file: String) throws(ImportError) {
         var stream = stream
         var empty: [Int] = []
-        var first: (feature: ImportedFeature, geometry: Geometry)?
-        while first == nil {
-            guard let feature = try Self.read(&stream) else {
-                throw .noFeatures(file: file, records: stream.total)
-            }
-            if let geometry = feature.geometry, !geometry.isEmpty { first = (feature, geometry) } else { empty.append(feature.recordNumber) }
-        }
-        guard let first, let family = ValidatedFeatures.family(first.geometry) else {
-            throw Self.counting(from: first!.feature, stream: &stream, file: file)
+        let (first, geometry) = try Self.firstWithGeometry(&stream, skipped: &empty, file: file)
+        guard let family = ValidatedFeatures.family(geometry) else {
+            throw Self.counting(from: first, stream: &stream, file: file)
         }
         self.stream = stream
         self.file = file
@@ -52,8 +46,18 @@ final class StreamedFeatures: FeatureSupply, @unchecked Sendable {
         kind = family
         geographic = ImportDecisions.geographicSRIDs.contains(srid)
         sampleStride = max(1, stream.total / ValidatedFeatures.sampleSize)
-        knownColumns = 0
-        pending = try converted(first.feature, first.geometry)
+        pending = try converted(first, geometry)
+    }
+
+    /// The first feature with a geometry, the record numbers of those without one before it in
+    /// `skipped`; refuses a file with none.
+    private static func firstWithGeometry(_ stream: inout GeoJSONStream, skipped: inout [Int],
+                                          file: String) throws(ImportError) -> (ImportedFeature, Geometry) {
+        while let feature = try read(&stream) {
+            if let geometry = feature.geometry, !geometry.isEmpty { return (feature, geometry) }
+            skipped.append(feature.recordNumber)
+        }
+        throw .noFeatures(file: file, records: stream.total)
     }
 
     var expectedCount: Int { max(stream.total - empty.count, written) }
